@@ -1,0 +1,3 @@
+"""aslrun: run AWS Step Functions state machines locally."""
+
+from __future__ import annotations

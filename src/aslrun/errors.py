@@ -1,0 +1,102 @@
+"""Errors as data: definition problems with a location, and runtime States errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = [
+    "AslrunError",
+    "DefinitionError",
+    "Diagnostic",
+    "HandlerNotFound",
+    "LoadError",
+    "StatesError",
+    "format_location",
+]
+
+Severity = Literal["ERROR", "WARNING"]
+Location = tuple["str | int", ...]
+
+
+def format_location(path: Sequence[str | int]) -> str:
+    """Render a JSON location as ``$.States.Fetch.Retry[0].BackoffRate``."""
+    out = ["$"]
+    for part in path:
+        if isinstance(part, int):
+            out.append(f"[{part}]")
+        elif part.isidentifier():
+            out.append(f".{part}")
+        else:
+            escaped = part.replace("\\", "\\\\").replace("'", "\\'")
+            out.append(f"['{escaped}']")
+    return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem found in a definition, located by its JSON path."""
+
+    path: Location
+    message: str
+    code: str = "SCHEMA_VALIDATION_FAILED"
+    severity: Severity = "ERROR"
+
+    @property
+    def location(self) -> str:
+        return format_location(self.path)
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
+class AslrunError(Exception):
+    """Base class of every error aslrun raises on purpose."""
+
+
+class LoadError(AslrunError):
+    """A file or text could not be read or parsed (JSON/YAML syntax, missing file, ...)."""
+
+    def __init__(self, message: str, *, source: str | None = None,
+                 line: int | None = None, column: int | None = None) -> None:
+        self.source = source
+        self.line = line
+        self.column = column
+        where = source or "<input>"
+        if line is not None:
+            where += f":{line}"
+            if column is not None:
+                where += f":{column}"
+        super().__init__(f"{where}: {message}")
+        self.message = message
+
+
+class DefinitionError(AslrunError):
+    """An invalid state machine definition; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: Iterable[Diagnostic], *, source: str | None = None) -> None:
+        self.problems: list[Diagnostic] = list(problems)
+        self.source = source
+        head = f"{source}: " if source else ""
+        count = len(self.problems)
+        lines = [f"{head}invalid state machine definition ({count} problem"
+                 f"{'' if count == 1 else 's'}):"]
+        lines += [f"  {p}" for p in self.problems]
+        super().__init__("\n".join(lines))
+
+
+class HandlerNotFound(AslrunError):
+    """No handler is registered for a Task's resource."""
+
+
+class StatesError(Exception):
+    """A runtime failure inside an execution, named as AWS names it (``States.Runtime`` ...).
+
+    ``cause`` is None where AWS omits the cause.
+    """
+
+    def __init__(self, error: str, cause: str | None = None) -> None:
+        super().__init__(error if cause is None else f"{error}: {cause}")
+        self.error = error
+        self.cause = cause
