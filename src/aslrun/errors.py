@@ -12,6 +12,7 @@ __all__ = [
     "Diagnostic",
     "HandlerNotFound",
     "LoadError",
+    "StateFailure",
     "StatesError",
     "format_location",
 ]
@@ -100,3 +101,11 @@ class StatesError(Exception):
         super().__init__(error if cause is None else f"{error}: {cause}")
         self.error = error
         self.cause = cause
+
+
+class StateFailure(StatesError):
+    """A runtime failure whose cause is a detail still lacking AWS's state prefix.
+
+    The engine turns ``cause`` into ``An error occurred while executing the state 'S'
+    (entered at the event id #N). <cause>`` before it records the failure.
+    """
