@@ -188,15 +188,19 @@ _STATIC_FUNCTIONS: Final[Mapping[str, tuple[Callable[..., JSON], int]]] = {
 
 
 def _number(value: int | float) -> int | float:
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise _JException("D1001", 0, value)
-        if value.is_integer() and abs(value) < _INTEGRAL_LIMIT:
-            if abs(value) <= _EXACT_INTEGERS:
-                return int(value)
-            # Past 2**53 AWS writes the shortest digits that read back as the same double
-            # (2**63 prints as 9223372036854776000), which is what repr() holds.
-            return int(Decimal(repr(value)))
+    """A number as AWS (JavaScript doubles) writes it: integral values as integers."""
+    if isinstance(value, int):
+        if -_EXACT_INTEGERS <= value <= _EXACT_INTEGERS:
+            return value
+        value = float(value)  # the engine keeps big integer literals exact; AWS cannot
+    if not math.isfinite(value):
+        raise _JException("D1001", 0, value)
+    if value.is_integer() and abs(value) < _INTEGRAL_LIMIT:
+        if abs(value) <= _EXACT_INTEGERS:
+            return int(value)
+        # Past 2**53 AWS writes the shortest digits that read back as the same double
+        # (2**63 prints as 9223372036854776000), which is what repr() holds.
+        return int(Decimal(repr(value)))
     return value
 
 
