@@ -60,6 +60,7 @@ Operator: TypeAlias = Callable[[JSON, JSON], bool]
 
 # --------------------------------------------------------------------------- the model
 
+
 @dataclass(frozen=True, slots=True)
 class Comparison:
     """``Variable`` compared by ``operator`` with ``value`` (a compiled Path for ``*Path``)."""
@@ -114,11 +115,13 @@ class FieldCompiler(Protocol):
     """Compiles a field this module does not own (``Assign``, ``Output``, ``Condition``).
 
     It appends its own Diagnostics to ``problems`` and returns the compiled value, or
-    None after recording a problem.
+    None after recording a problem.  Arguments are positional, so any plain function of
+    that shape fits.
     """
 
-    def __call__(self, name: str, raw: JSON, where: Location,
-                 problems: list[Diagnostic]) -> object | None: ...
+    def __call__(
+        self, name: str, raw: JSON, where: Location, problems: list[Diagnostic], /
+    ) -> object | None: ...
 
 
 # --------------------------------------------------------------------------- timestamps
@@ -178,6 +181,7 @@ def _instant(value: JSON) -> Decimal | None:
 
 
 # --------------------------------------------------------------------------- operators
+
 
 def _is_number(value: JSON) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
@@ -369,10 +373,13 @@ OPERATORS: Final[Mapping[str, Operator]] = {
 
 # --------------------------------------------------------------------------- evaluation
 
+
 def invalid_path_detail(path: Path) -> str:
     """AWS's detail when a Choice Rule path finds nothing (before the state prefix)."""
-    return (f"Invalid path '{path.text}': "
-            "The choice state's condition path references an invalid value.")
+    return (
+        f"Invalid path '{path.text}': "
+        "The choice state's condition path references an invalid value."
+    )
 
 
 def evaluate(test: Test, resolve: Callable[[Path], JSON]) -> bool:
@@ -404,8 +411,12 @@ def evaluate(test: Test, resolve: Callable[[Path], JSON]) -> bool:
     return not evaluate(test.rule, resolve)
 
 
-def choose(rules: Sequence[ChoiceRule], resolve: Callable[[Path], JSON], *,
-           condition: Callable[[object], bool] | None = None) -> ChoiceRule | None:
+def choose(
+    rules: Sequence[ChoiceRule],
+    resolve: Callable[[Path], JSON],
+    *,
+    condition: Callable[[object], bool] | None = None,
+) -> ChoiceRule | None:
     """The first rule that matches, or None (the engine then takes Default or fails).
 
     ``condition`` evaluates a JSONata rule's compiled ``Condition``; it is needed only
@@ -487,8 +498,7 @@ def _open_escape(pattern: str) -> int | None:
     return None
 
 
-def _compile_path(raw: JSON, name: str, where: Location,
-                  problems: list[Diagnostic]) -> Path | None:
+def _compile_path(raw: JSON, name: str, where: Location, problems: list[Diagnostic]) -> Path | None:
     if not isinstance(raw, str):
         problems.append(Diagnostic(where, f"'{name}' must be a path (a string starting with '$')"))
         return None
@@ -498,27 +508,48 @@ def _compile_path(raw: JSON, name: str, where: Location,
         problems.append(Diagnostic(where, f"'{name}' is not a valid path: {e}"))
         return None
     if not path.definite:
-        problems.append(Diagnostic(
-            where, f"'{name}' must be a reference path that selects a single node: {raw!r}"))
+        problems.append(
+            Diagnostic(
+                where, f"'{name}' must be a reference path that selects a single node: {raw!r}"
+            )
+        )
         return None
     return path
 
 
 @overload
-def compile_rule(raw: JSON, where: Location, problems: list[Diagnostic], *,
-                 top_level: Literal[True], query_language: QueryLanguage = ...,
-                 compile_field: FieldCompiler | None = ...) -> ChoiceRule | None: ...
+def compile_rule(
+    raw: JSON,
+    where: Location,
+    problems: list[Diagnostic],
+    *,
+    top_level: Literal[True],
+    query_language: QueryLanguage = ...,
+    compile_field: FieldCompiler | None = ...,
+) -> ChoiceRule | None: ...
 
 
 @overload
-def compile_rule(raw: JSON, where: Location, problems: list[Diagnostic], *,
-                 top_level: Literal[False], query_language: QueryLanguage = ...,
-                 compile_field: FieldCompiler | None = ...) -> Test | None: ...
+def compile_rule(
+    raw: JSON,
+    where: Location,
+    problems: list[Diagnostic],
+    *,
+    top_level: Literal[False],
+    query_language: QueryLanguage = ...,
+    compile_field: FieldCompiler | None = ...,
+) -> Test | None: ...
 
 
-def compile_rule(raw: JSON, where: Location, problems: list[Diagnostic], *,
-                 top_level: bool, query_language: QueryLanguage = "JSONPath",
-                 compile_field: FieldCompiler | None = None) -> ChoiceRule | Test | None:
+def compile_rule(
+    raw: JSON,
+    where: Location,
+    problems: list[Diagnostic],
+    *,
+    top_level: bool,
+    query_language: QueryLanguage = "JSONPath",
+    compile_field: FieldCompiler | None = None,
+) -> ChoiceRule | Test | None:
     """Compile one Choice Rule located at ``where`` (e.g. ``("States", "C", "Choices", 0)``).
 
     A top-level rule becomes a ChoiceRule (it needs ``Next``); a nested one (inside And,
@@ -534,8 +565,9 @@ def compile_rule(raw: JSON, where: Location, problems: list[Diagnostic], *,
         return None
     if not top_level:
         for key in sorted(_TOP_LEVEL_ONLY & raw.keys()):
-            problems.append(Diagnostic(
-                (*where, key), f"'{key}' is only allowed in a top-level Choice Rule"))
+            problems.append(
+                Diagnostic((*where, key), f"'{key}' is only allowed in a top-level Choice Rule")
+            )
         nested = _compile_test(raw, where, problems, skip=_TOP_LEVEL_ONLY)
         return None if len(problems) > count else nested
 
@@ -560,11 +592,11 @@ def compile_rule(raw: JSON, where: Location, problems: list[Diagnostic], *,
         allowed = _RULE_COMMON | _TOP_LEVEL_ONLY | _JSONATA_ONLY
         for key in raw:
             if key not in allowed:
-                problems.append(Diagnostic(
-                    (*where, key), _unsupported(key, query_language)))
+                problems.append(Diagnostic((*where, key), _unsupported(key, query_language)))
         if "Condition" not in raw:
-            problems.append(Diagnostic(
-                where, "a JSONata Choice Rule must have a 'Condition' field"))
+            problems.append(
+                Diagnostic(where, "a JSONata Choice Rule must have a 'Condition' field")
+            )
         condition = field("Condition")
         output = field("Output")
     else:
@@ -576,17 +608,28 @@ def compile_rule(raw: JSON, where: Location, problems: list[Diagnostic], *,
     return ChoiceRule(test, next_state, assign, where, condition, output)
 
 
-def compile_choices(raw: JSON, where: Location, problems: list[Diagnostic], *,
-                    query_language: QueryLanguage = "JSONPath",
-                    compile_field: FieldCompiler | None = None) -> tuple[ChoiceRule, ...]:
+def compile_choices(
+    raw: JSON,
+    where: Location,
+    problems: list[Diagnostic],
+    *,
+    query_language: QueryLanguage = "JSONPath",
+    compile_field: FieldCompiler | None = None,
+) -> tuple[ChoiceRule, ...]:
     """Compile a Choice state's ``Choices`` array (``where`` locates the array itself)."""
     if not isinstance(raw, list) or not raw:
         problems.append(Diagnostic(where, "'Choices' must be a non-empty array of Choice Rules"))
         return ()
     rules = []
     for i, item in enumerate(raw):
-        rule = compile_rule(item, (*where, i), problems, top_level=True,
-                            query_language=query_language, compile_field=compile_field)
+        rule = compile_rule(
+            item,
+            (*where, i),
+            problems,
+            top_level=True,
+            query_language=query_language,
+            compile_field=compile_field,
+        )
         if rule is not None:
             rules.append(rule)
     return tuple(rules)
@@ -595,14 +638,19 @@ def compile_choices(raw: JSON, where: Location, problems: list[Diagnostic], *,
 def _unsupported(key: str, query_language: QueryLanguage) -> str:
     if key in _JSONATA_ONLY and query_language == "JSONPath":
         return f"'{key}' is only supported when the query language is JSONata"
-    if (key == "Variable" or key in _OPERAND or key.removesuffix("Path") in _OPERAND
-            or key in _BOOLEAN_KEYS) and query_language == "JSONata":
+    if (
+        key == "Variable"
+        or key in _OPERAND
+        or key.removesuffix("Path") in _OPERAND
+        or key in _BOOLEAN_KEYS
+    ) and query_language == "JSONata":
         return f"'{key}' is only supported when the query language is JSONPath"
     return f"'{key}' is not a supported field of a Choice Rule"
 
 
-def _compile_test(raw: Mapping[str, JSON], where: Location, problems: list[Diagnostic],
-                  *, skip: frozenset[str]) -> Test | None:
+def _compile_test(
+    raw: Mapping[str, JSON], where: Location, problems: list[Diagnostic], *, skip: frozenset[str]
+) -> Test | None:
     """Compile the Boolean or data-test part of a JSONPath rule; ``skip`` keys are handled
     (or reported) by the caller."""
     count = len(problems)
@@ -617,9 +665,13 @@ def _compile_test(raw: Mapping[str, JSON], where: Location, problems: list[Diagn
     if booleans:
         if len(booleans) > 1 or operators or "Variable" in raw:
             others = [*booleans[1:], *(["Variable"] if "Variable" in raw else []), *operators]
-            problems.append(Diagnostic(
-                where, f"a Choice Rule with '{booleans[0]}' must not also have "
-                + ", ".join(f"'{k}'" for k in others)))
+            problems.append(
+                Diagnostic(
+                    where,
+                    f"a Choice Rule with '{booleans[0]}' must not also have "
+                    + ", ".join(f"'{k}'" for k in others),
+                )
+            )
             return None
         key = booleans[0]
         value = raw[key]
@@ -630,11 +682,14 @@ def _compile_test(raw: Mapping[str, JSON], where: Location, problems: list[Diagn
             inner = compile_rule(value, (*where, key), problems, top_level=False)
             return None if inner is None or len(problems) > count else Not(inner)
         if not isinstance(value, list) or not value:
-            problems.append(Diagnostic(
-                (*where, key), f"'{key}' must be a non-empty array of Choice Rules"))
+            problems.append(
+                Diagnostic((*where, key), f"'{key}' must be a non-empty array of Choice Rules")
+            )
             return None
-        rules = [compile_rule(item, (*where, key, i), problems, top_level=False)
-                 for i, item in enumerate(value)]
+        rules = [
+            compile_rule(item, (*where, key, i), problems, top_level=False)
+            for i, item in enumerate(value)
+        ]
         if len(problems) > count:
             return None
         compiled = tuple(r for r in rules if r is not None)
@@ -642,22 +697,36 @@ def _compile_test(raw: Mapping[str, JSON], where: Location, problems: list[Diagn
 
     if "Variable" not in raw:
         if operators:
-            problems.append(Diagnostic(
-                where, f"a Choice Rule with '{operators[0]}' must have a 'Variable' field"))
+            problems.append(
+                Diagnostic(
+                    where, f"a Choice Rule with '{operators[0]}' must have a 'Variable' field"
+                )
+            )
         else:
-            problems.append(Diagnostic(
-                where, "a Choice Rule must have 'Variable' and a comparison operator, "
-                       "or one of 'And', 'Or', 'Not'"))
+            problems.append(
+                Diagnostic(
+                    where,
+                    "a Choice Rule must have 'Variable' and a comparison operator, "
+                    "or one of 'And', 'Or', 'Not'",
+                )
+            )
         return None
     variable = _compile_path(raw["Variable"], "Variable", (*where, "Variable"), problems)
     if not operators:
-        problems.append(Diagnostic(
-            where, "a Choice Rule with 'Variable' must have exactly one comparison operator"))
+        problems.append(
+            Diagnostic(
+                where, "a Choice Rule with 'Variable' must have exactly one comparison operator"
+            )
+        )
         return None
     if len(operators) > 1:
-        problems.append(Diagnostic(
-            where, "a Choice Rule must have exactly one comparison operator, found "
-                   + ", ".join(f"'{k}'" for k in operators)))
+        problems.append(
+            Diagnostic(
+                where,
+                "a Choice Rule must have exactly one comparison operator, found "
+                + ", ".join(f"'{k}'" for k in operators),
+            )
+        )
         return None
     operator = operators[0]
     operand = _compile_operand(operator, raw[operator], (*where, operator), problems)
@@ -666,8 +735,9 @@ def _compile_test(raw: Mapping[str, JSON], where: Location, problems: list[Diagn
     return Comparison(variable, operator, operand)
 
 
-def _compile_operand(operator: str, value: JSON, where: Location,
-                     problems: list[Diagnostic]) -> JSON | Path:
+def _compile_operand(
+    operator: str, value: JSON, where: Location, problems: list[Diagnostic]
+) -> JSON | Path:
     if operator not in _OPERAND:  # a *Path operator
         return _compile_path(value, operator, where, problems)
     kind = _OPERAND[operator]
@@ -677,7 +747,11 @@ def _compile_operand(operator: str, value: JSON, where: Location,
     if operator == "StringMatches":
         at = _open_escape(value)
         if at is not None:
-            problems.append(Diagnostic(
-                where, f"'StringMatches' has an open escape '\\' at index {at}: "
-                       "only '\\*' and '\\\\' are escapes"))
+            problems.append(
+                Diagnostic(
+                    where,
+                    f"'StringMatches' has an open escape '\\' at index {at}: "
+                    "only '\\*' and '\\\\' are escapes",
+                )
+            )
     return value
