@@ -109,6 +109,11 @@ def _want_text(name: str, value: JSON, what: str = "the input string") -> str:
     return text
 
 
+def _utf8(text: str) -> bytes:
+    """UTF-8 bytes as Java's ``getBytes(UTF_8)`` makes them (a lone surrogate becomes ``?``)."""
+    return text.encode("utf-8", errors="replace")
+
+
 def java_round(value: float) -> int:
     """Java's ``Math.round``: the nearest integer, halves rounded up (towards +infinity)."""
     floor = math.floor(value)
@@ -284,7 +289,7 @@ def states_array_unique(args: Sequence[JSON], rng: random.Random | None) -> JSON
 
 def states_base64_encode(args: Sequence[JSON], rng: random.Random | None) -> JSON:
     text = _want_text("States.Base64Encode", args[0])
-    return base64.b64encode(text.encode("utf-8")).decode("ascii")
+    return base64.b64encode(_utf8(text)).decode("ascii")
 
 
 def states_base64_decode(args: Sequence[JSON], rng: random.Random | None) -> JSON:
@@ -314,7 +319,7 @@ def states_hash(args: Sequence[JSON], rng: random.Random | None) -> JSON:
     if algorithm not in _HASHES:
         known = ", ".join(_HASHES)
         raise _fail(name, f"the algorithm must be one of {known}, but was {_show(algorithm)}")
-    return hashlib.new(_HASHES[algorithm], text.encode("utf-8")).hexdigest()
+    return hashlib.new(_HASHES[algorithm], _utf8(text)).hexdigest()
 
 
 def states_json_merge(args: Sequence[JSON], rng: random.Random | None) -> JSON:

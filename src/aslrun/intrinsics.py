@@ -139,34 +139,39 @@ def _scan_string(text: str, start: int) -> int:
 
 def _scan_path(text: str, start: int) -> int:
     """Return the offset just past a path: the next ``,``/``)``/blank outside brackets/quotes."""
-    depth = 0
-    quote: str | None = None
+    openers: list[int] = []  # offsets of the unclosed "[" and "(" in the path
+    quote: int | None = None  # offset of the open quote
     pos = start
     while pos < len(text):
         ch = text[pos]
         if quote is not None:
             if ch == "\\":
                 pos += 1
-            elif ch == quote:
+            elif ch == text[quote]:
                 quote = None
         elif ch in "'\"":
-            quote = ch
+            quote = pos
         elif ch in "[(":
-            depth += 1
+            openers.append(pos)
         elif ch in "])":
-            if depth == 0:
+            if not openers:
                 if ch == ")":
                     return pos
                 raise IntrinsicSyntaxError("unbalanced ']' in path", text, pos + 1)
-            depth -= 1
-        elif depth == 0 and (ch == "," or ch in " \t\r\n"):
+            opener = openers.pop()
+            if _CLOSERS[text[opener]] != ch:
+                raise IntrinsicSyntaxError(f"unclosed {text[opener]!r} in path", text, opener + 1)
+        elif not openers and (ch == "," or ch in " \t\r\n"):
             return pos
         pos += 1
     if quote is not None:
-        raise IntrinsicSyntaxError("unterminated quote in path", text, start + 1)
-    if depth:
-        raise IntrinsicSyntaxError("unclosed bracket in path", text, start + 1)
+        raise IntrinsicSyntaxError("unterminated quote in path", text, quote + 1)
+    if openers:
+        raise IntrinsicSyntaxError(f"unclosed {text[openers[-1]]!r} in path", text, openers[-1] + 1)
     return pos
+
+
+_CLOSERS: Final = {"[": "]", "(": ")"}
 
 
 def _unescape(raw: str) -> str:
