@@ -1,3 +1,49 @@
-"""aslrun: run AWS Step Functions state machines locally."""
+"""aslrun: run AWS Step Functions state machines (Amazon States Language) locally.
+
+    import aslrun
+    sm = aslrun.load("examples/classroom.asl.json")
+    ex = sm.run({"start": "...", "end": "..."}, handlers={...},
+                clock=aslrun.VirtualClock(start="2026-11-30T12:00:00Z"))
+    assert ex.status == "SUCCEEDED"
+"""
 
 from __future__ import annotations
+
+from aslrun.api import Execution, StateMachine, load
+from aslrun.clock import Clock, RealClock, VirtualClock
+from aslrun.errors import (
+    AslrunError,
+    DefinitionError,
+    Diagnostic,
+    LoadError,
+    StatesError,
+)
+from aslrun.resources import HandlerContext, ResourceRegistry
+
+TaskFailed = StatesError
+"""Raise ``TaskFailed(error, cause)`` from a handler to fail its Task with that error name."""
+
+__all__ = [
+    "AslrunError",
+    "Clock",
+    "DefinitionError",
+    "Diagnostic",
+    "Execution",
+    "HandlerContext",
+    "LoadError",
+    "RealClock",
+    "ResourceRegistry",
+    "StateMachine",
+    "StatesError",
+    "TaskFailed",
+    "VirtualClock",
+    "load",
+    "validate",
+]
+
+
+def validate(source: object, **load_options: object) -> list[Diagnostic]:
+    """Every problem in a definition (errors and warnings), located; see ``aslrun.validate``."""
+    from aslrun import validate as _validate  # noqa: PLC0415
+
+    return _validate.validate(source, **load_options)  # type: ignore[arg-type]

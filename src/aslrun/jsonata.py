@@ -39,7 +39,7 @@ from jsonata import utils as _engine_utils
 
 from aslrun import _jsonata_functions as extra
 from aslrun._json import JSON, dumps, json_type_name
-from aslrun.errors import StatesError
+from aslrun.errors import StateFailure, StatesError
 
 __all__ = [
     "UNDEFINED",
@@ -280,7 +280,7 @@ def _message(exc: _engine_errors.JException) -> str:
 
 
 def _failure(detail: str) -> StatesError:
-    return StatesError(QUERY_EVALUATION_ERROR, detail)
+    return StateFailure(QUERY_EVALUATION_ERROR, detail)
 
 
 def _threw(body: str, field: str, exc: BaseException) -> StatesError:

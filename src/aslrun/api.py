@@ -1,0 +1,227 @@
+"""The public API: ``load`` a definition, ``run`` or ``start`` executions, read their results."""
+
+from __future__ import annotations
+
+import os
+import random as _random
+import uuid
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any, Literal
+
+from aslrun._json import JSON, dumps
+from aslrun.clock import VirtualClock, to_datetime
+from aslrun.engine import Frame, Proc, Runtime, Variables
+from aslrun.errors import DefinitionError, StatesError
+from aslrun.history import History, Payload
+from aslrun.model import Machine
+from aslrun.parse import parse_machine
+from aslrun.resources import ResourceRegistry
+
+__all__ = ["Execution", "StateMachine", "load"]
+
+Status = Literal["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"]
+Source = Mapping[str, Any] | str | os.PathLike[str]
+
+
+class Execution:
+    """One execution: its identity, status, result and history (GetExecutionHistory's shape).
+
+    ``status`` is RUNNING until the scheduler has run it to its end.
+    """
+
+    def __init__(self, *, name: str, arn: str, state_machine_arn: str, input: JSON,
+                 start_time: float, history: History) -> None:
+        self.name = name
+        self.arn = arn
+        self.state_machine_arn = state_machine_arn
+        self.input = input
+        self.status: Status = "RUNNING"
+        self.output: JSON = None
+        self.error: str | None = None
+        self.cause: str | None = None
+        self._start = start_time
+        self._stop: float | None = None
+        self._history = history
+        self._proc: Proc | None = None
+        self._timer: Any = None
+
+    @property
+    def done(self) -> bool:
+        return self.status != "RUNNING"
+
+    @property
+    def start_date(self) -> datetime:
+        return to_datetime(self._start)
+
+    @property
+    def stop_date(self) -> datetime | None:
+        return None if self._stop is None else to_datetime(self._stop)
+
+    @property
+    def output_json(self) -> str | None:
+        """The output as AWS returns it: compact JSON text, key order kept."""
+        return None if self.status != "SUCCEEDED" else dumps(self.output)
+
+    @property
+    def input_json(self) -> str:
+        return dumps(self.input)
+
+    @property
+    def history(self) -> list[dict[str, Any]]:
+        """The events, each shaped like one of GetExecutionHistory's ``events``."""
+        return self._history.as_dicts()
+
+    @property
+    def events(self) -> History:
+        """The raw recorded events (cheap: nothing rendered)."""
+        return self._history
+
+    def describe(self) -> dict[str, Any]:
+        """A DescribeExecution-shaped dict."""
+        out: dict[str, Any] = {
+            "executionArn": self.arn,
+            "stateMachineArn": self.state_machine_arn,
+            "name": self.name,
+            "status": self.status,
+            "startDate": self.start_date,
+            "input": dumps(self.input),
+            "inputDetails": {"included": True},
+        }
+        if self._stop is not None:
+            out["stopDate"] = self.stop_date
+        if self.status == "SUCCEEDED":
+            out["output"] = self.output_json
+            out["outputDetails"] = {"included": True}
+        if self.error is not None:
+            out["error"] = self.error
+        if self.cause is not None:
+            out["cause"] = self.cause
+        return out
+
+    def __repr__(self) -> str:
+        return f"<Execution {self.name} {self.status}>"
+
+    # -- driven by the runtime ----------------------------------------------------------------
+
+    def _finished(self, clock: VirtualClock, value: JSON, error: StatesError | None) -> None:
+        if self.done:
+            return
+        if self._timer is not None:
+            self._timer.cancel()
+        now = clock.now()
+        last = len(self._history)
+        if error is None:
+            self.status, self.output = "SUCCEEDED", value
+            self._history.add(now, "ExecutionSucceeded", last, {"output": Payload(value)})
+        else:
+            self.status = "FAILED"
+            self.error = error.error
+            self.cause = error.cause or None
+            details: dict[str, Any] = {}
+            if self.error is not None:
+                details["error"] = self.error
+            if self.cause is not None:
+                details["cause"] = self.cause
+            self._history.add(now, "ExecutionFailed", last, details)
+        self._stop = now
+
+    def _timed_out(self, clock: VirtualClock) -> None:
+        if self.done:
+            return
+        if self._proc is not None:
+            self._proc.cancel()
+        now = clock.now()
+        self.status = "TIMED_OUT"
+        self._history.add(now, "ExecutionTimedOut", len(self._history),
+                          {"error": "States.Timeout",
+                           "cause": "The execution timed out."})
+        self._stop = now
+
+
+class StateMachine:
+    """A loaded, validated and compiled state machine."""
+
+    def __init__(self, definition: Mapping[str, Any], machine: Machine, *, name: str,
+                 region: str, account: str, type: str, source: str | None = None) -> None:
+        self.definition = definition
+        self.machine = machine
+        self.name = name
+        self.region = region
+        self.account = account
+        self.type = type
+        self.source = source
+        self.arn = f"arn:aws:states:{region}:{account}:stateMachine:{name}"
+        self.role_arn = f"arn:aws:iam::{account}:role/service-role/StepFunctions-{name}-role"
+
+    def __repr__(self) -> str:
+        return f"<StateMachine {self.name} ({len(self.machine.states)} states)>"
+
+    def start(self, input: JSON = None, *,
+              handlers: Mapping[str, Callable[..., Any]] | ResourceRegistry | None = None,
+              clock: VirtualClock | None = None, name: str | None = None,
+              seed: int | None = None) -> Execution:
+        """Start an execution on ``clock`` and return it RUNNING; the clock's scheduler runs it."""
+        clock = clock if clock is not None else VirtualClock()
+        registry = handlers if isinstance(handlers, ResourceRegistry) else \
+            ResourceRegistry(handlers)
+        name = name if name is not None else str(uuid.uuid4())
+        kind = "express" if self.type == "EXPRESS" else "execution"
+        arn = f"arn:aws:states:{self.region}:{self.account}:{kind}:{self.name}:{name}"
+        start = clock.now()
+        history = History()
+        execution = Execution(name=name, arn=arn, state_machine_arn=self.arn, input=input,
+                              start_time=start, history=history)
+        rt = Runtime(clock=clock, registry=registry, history=history,
+                     rng=_random.Random(seed), execution_arn=arn, execution_name=name,
+                     machine_arn=self.arn, machine_name=self.name, region=self.region,
+                     account=self.account, role_arn=self.role_arn, start_time=start,
+                     input=input)
+        started = history.add(start, "ExecutionStarted", 0,
+                              {"input": Payload(input), "roleArn": self.role_arn})
+        frame = Frame(rt, self.machine, Variables(), started)
+        from aslrun.states import run_machine  # noqa: PLC0415
+
+        proc = Proc(clock, run_machine(frame, input))
+        proc.on_finish = lambda value, error: execution._finished(clock, value, error)
+        execution._proc = proc
+        if self.machine.timeout_seconds is not None:
+            execution._timer = clock.schedule(start + self.machine.timeout_seconds,
+                                              lambda: execution._timed_out(clock))
+        clock.call_soon(proc.start)
+        return execution
+
+    def run(self, input: JSON = None, *,
+            handlers: Mapping[str, Callable[..., Any]] | ResourceRegistry | None = None,
+            clock: VirtualClock | None = None, name: str | None = None,
+            seed: int | None = None) -> Execution:
+        """Run an execution to its end on ``clock`` (a fresh VirtualClock by default)."""
+        clock = clock if clock is not None else VirtualClock()
+        execution = self.start(input, handlers=handlers, clock=clock, name=name, seed=seed)
+        while not execution.done and clock.step():
+            pass
+        return execution
+
+
+def load(source: Source, *, name: str | None = None, region: str = "us-east-1",
+         account: str = "123456789012", type: str = "STANDARD",
+         state_machine: str | None = None, substitutions: Mapping[str, str] | None = None,
+         stage: str | None = None, variables: Mapping[str, Any] | None = None) -> StateMachine:
+    """Load, validate and compile a definition.
+
+    ``source``: a dict, JSON or YAML text, or a path to a ``.json``/``.yaml``/``.yml`` file
+    (ASL, serverless.yml, CloudFormation or SAM).  ``name`` defaults to the name the file gives
+    the machine, else ``"StateMachine"``.  Raises ``LoadError`` for unreadable input and
+    ``DefinitionError`` (every problem, located) for an invalid definition.
+    """
+    from aslrun.loader import load_definition  # noqa: PLC0415
+    from aslrun.validate import iter_diagnostics  # noqa: PLC0415
+
+    loaded = load_definition(source, state_machine=state_machine, substitutions=substitutions,
+                             stage=stage, region=region, variables=variables, account=account)
+    errors = [d for d in iter_diagnostics(loaded.definition) if d.severity == "ERROR"]
+    if errors:
+        raise DefinitionError(errors, source=loaded.source)
+    machine = parse_machine(loaded.definition, source=loaded.source)
+    return StateMachine(loaded.definition, machine, name=name or loaded.name or "StateMachine",
+                        region=region, account=account, type=type, source=loaded.source)

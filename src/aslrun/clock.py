@@ -1,0 +1,152 @@
+"""The one scheduler and its two ways to wait.
+
+``VirtualClock`` keeps a heap of ``(time, seq, callback)`` and jumps straight to the next due
+entry: a day of Wait states takes microseconds.  ``RealClock`` is the same scheduler; it only
+waits for the wall clock before running an entry.  No other module reads the wall clock.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import time as _time
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Protocol, runtime_checkable
+
+from dateutil import parser as _dateparser
+
+__all__ = ["Clock", "RealClock", "Timer", "VirtualClock", "format_iso", "to_datetime"]
+
+UTC = timezone.utc
+
+
+class Timer:
+    """A scheduled callback; ``cancel()`` makes the scheduler skip it."""
+
+    __slots__ = ("at", "callback", "cancelled")
+
+    def __init__(self, at: float, callback: Callable[[], None]) -> None:
+        self.at = at
+        self.callback = callback
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+@runtime_checkable
+class Clock(Protocol):
+    """What the engine needs from a clock: the time and a scheduler."""
+
+    def now(self) -> float: ...
+
+    def schedule(self, at: float, callback: Callable[[], None]) -> Timer: ...
+
+    def run(self, until: float | None = None) -> None: ...
+
+
+def _parse_start(start: datetime | str | float | None) -> float:
+    if start is None:
+        return _time.time()
+    if isinstance(start, (int, float)):
+        return float(start)
+    if isinstance(start, str):
+        start = _dateparser.isoparse(start)
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=UTC)
+    return start.timestamp()
+
+
+def to_datetime(t: float) -> datetime:
+    """An aware UTC datetime for an epoch time, rounded to the millisecond."""
+    return datetime.fromtimestamp(round(t, 3), UTC)
+
+
+def format_iso(t: float) -> str:
+    """ISO 8601 with milliseconds and ``Z``, as AWS writes context timestamps."""
+    ms = int(round(t * 1000))
+    secs, milli = divmod(ms, 1000)
+    return _time.strftime("%Y-%m-%dT%H:%M:%S", _time.gmtime(secs)) + f".{milli:03d}Z"
+
+
+class VirtualClock:
+    """Simulated time: runs scheduled callbacks in time order without ever sleeping."""
+
+    def __init__(self, start: datetime | str | float | None = None) -> None:
+        self._now = _parse_start(start)
+        self._queue: list[tuple[float, int, Timer]] = []
+        self._seq = itertools.count()
+
+    def now(self) -> float:
+        """The current time, as epoch seconds."""
+        return self._now
+
+    def now_datetime(self) -> datetime:
+        return to_datetime(self.now())
+
+    def schedule(self, at: float, callback: Callable[[], None]) -> Timer:
+        """Run ``callback`` when the clock reaches ``at`` (never earlier than now)."""
+        timer = Timer(max(at, self._now), callback)
+        heapq.heappush(self._queue, (timer.at, next(self._seq), timer))
+        return timer
+
+    def call_soon(self, callback: Callable[[], None]) -> Timer:
+        return self.schedule(self._now, callback)
+
+    def pending(self) -> int:
+        return sum(1 for _, _, t in self._queue if not t.cancelled)
+
+    def next_due(self) -> float | None:
+        while self._queue and self._queue[0][2].cancelled:
+            heapq.heappop(self._queue)
+        return self._queue[0][0] if self._queue else None
+
+    def step(self) -> bool:
+        """Run the next due callback; False when nothing is scheduled."""
+        queue = self._queue
+        while queue:
+            at, _, timer = heapq.heappop(queue)
+            if timer.cancelled:
+                continue
+            self._wait_until(at)
+            if at > self._now:
+                self._now = at
+            timer.callback()
+            return True
+        return False
+
+    def run(self, until: float | None = None) -> None:
+        """Run callbacks in order until none is left (or the next is after ``until``)."""
+        while True:
+            due = self.next_due()
+            if due is None or (until is not None and due > until):
+                break
+            self.step()
+        if until is not None and until > self._now:
+            self._wait_until(until)
+            self._now = until
+
+    def advance(self, seconds: float) -> None:
+        """Move time forward by ``seconds``, running whatever falls due on the way."""
+        self.run(until=self._now + seconds)
+
+    def _wait_until(self, at: float) -> None:
+        """Virtual time does not wait."""
+
+
+class RealClock(VirtualClock):
+    """The same scheduler on wall-clock time: it waits for real before each due callback."""
+
+    def __init__(self) -> None:
+        super().__init__(_time.time())
+
+    def now(self) -> float:
+        self._now = max(self._now, _time.time())
+        return self._now
+
+    def _wait_until(self, at: float) -> None:
+        delay = at - _time.time()
+        if delay > 0:
+            _time.sleep(delay)
+        self._now = max(self._now, _time.time())

@@ -1,0 +1,334 @@
+"""The execution runtime: processes on the one scheduler, frames, state entry and exit.
+
+An execution is a generator process (``Proc``) driven by the clock's scheduler.  A process
+runs states back to back without yielding; it yields an effect only when time must pass
+(``Sleep``) or when it waits for child processes (``Join``: Parallel branches, Map items).
+"""
+
+from __future__ import annotations
+
+import random as _random
+from collections.abc import Callable, Generator, Iterator, Mapping
+from typing import Any
+
+from aslrun._json import JSON, dumps
+from aslrun.clock import Timer, VirtualClock, format_iso
+from aslrun.dataflow import Scope
+from aslrun.errors import StateFailure, StatesError
+from aslrun.history import History, Payload
+from aslrun.model import Machine, State
+from aslrun.resources import ResourceRegistry
+
+__all__ = ["Frame", "Join", "Proc", "Runtime", "Sleep", "StateRun", "Variables"]
+
+Effect = Any
+StateGen = Generator[Effect, Any, tuple[str | None, JSON]]
+
+
+# ----------------------------------------------------------------------------------------------
+# Processes and effects
+
+
+class Sleep:
+    """Resume the process when the clock reaches ``until``."""
+
+    __slots__ = ("until",)
+
+    def __init__(self, until: float) -> None:
+        self.until = until
+
+    def arm(self, proc: Proc) -> None:
+        proc.timer = proc.clock.schedule(self.until, proc.resume)
+
+
+class Join:
+    """Run child processes (at most ``limit`` at once; 0 = all) and resume with their outcomes.
+
+    ``on_done(index, value, error)`` is told of each child as it ends; returning True stops the
+    join early (the remaining children are cancelled and never started).  The parent resumes
+    with the list of ``(value, error)`` pairs in child order (None for children never run).
+    """
+
+    __slots__ = ("_next", "_running", "_stopped", "factories", "limit", "on_done", "outcomes",
+                 "parent")
+
+    def __init__(self, factories: list[Callable[[], Proc]], limit: int,
+                 on_done: Callable[[int, JSON, StatesError | None], bool]) -> None:
+        self.factories = factories
+        self.limit = limit if limit > 0 else len(factories)
+        self.on_done = on_done
+        self.outcomes: list[tuple[JSON, StatesError | None] | None] = [None] * len(factories)
+        self._next = 0
+        self._running: dict[int, Proc] = {}
+        self._stopped = False
+        self.parent: Proc | None = None
+
+    def arm(self, proc: Proc) -> None:
+        self.parent = proc
+        proc.join = self
+        if not self.factories:
+            proc.clock.call_soon(self._resume_parent)
+            return
+        while self._next < len(self.factories) and len(self._running) < self.limit:
+            self._start_next()
+
+    def _start_next(self) -> None:
+        index = self._next
+        self._next += 1
+        child = self.factories[index]()
+        self._running[index] = child
+        child.on_finish = lambda value, error: self._finished(index, value, error)
+        child.start()
+
+    def _finished(self, index: int, value: JSON, error: StatesError | None) -> None:
+        self._running.pop(index, None)
+        self.outcomes[index] = (value, error)
+        if self._stopped:
+            return
+        if self.on_done(index, value, error):
+            self.cancel()
+            self._resume_parent()
+            return
+        if self._next < len(self.factories):
+            self._start_next()
+        elif not self._running:
+            self._resume_parent()
+
+    def _resume_parent(self) -> None:
+        self._stopped = True
+        parent = self.parent
+        if parent is not None:
+            parent.join = None
+            parent.resume(self.outcomes)
+
+    def cancel(self) -> None:
+        self._stopped = True
+        for child in list(self._running.values()):
+            child.cancel()
+        self._running.clear()
+
+
+class Proc:
+    """A generator process on the scheduler."""
+
+    __slots__ = ("clock", "done", "gen", "join", "on_finish", "timer")
+
+    def __init__(self, clock: VirtualClock, gen: Generator[Effect, Any, JSON]) -> None:
+        self.clock = clock
+        self.gen = gen
+        self.timer: Timer | None = None
+        self.join: Join | None = None
+        self.done = False
+        self.on_finish: Callable[[JSON, StatesError | None], None] = lambda v, e: None
+
+    def start(self) -> None:
+        self.resume()
+
+    def resume(self, value: Any = None) -> None:
+        self.timer = None
+        try:
+            effect = self.gen.send(value)
+        except StopIteration as stop:
+            self._finish(stop.value, None)
+            return
+        except StatesError as error:
+            self._finish(None, error)
+            return
+        effect.arm(self)
+
+    def _finish(self, value: JSON, error: StatesError | None) -> None:
+        self.done = True
+        self.on_finish(value, error)
+
+    def cancel(self) -> None:
+        """Stop the process where it is: its timer and its children are cancelled too."""
+        if self.done:
+            return
+        self.done = True
+        if self.timer is not None:
+            self.timer.cancel()
+        if self.join is not None:
+            self.join.cancel()
+        self.gen.close()
+
+
+# ----------------------------------------------------------------------------------------------
+# Variables
+
+
+class Variables(Mapping[str, JSON]):
+    """Workflow variables: a local scope that reads through to its parent scopes."""
+
+    __slots__ = ("local", "parent")
+
+    def __init__(self, parent: Variables | None = None) -> None:
+        self.local: dict[str, JSON] = {}
+        self.parent = parent
+
+    def __getitem__(self, name: str) -> JSON:
+        scope: Variables | None = self
+        while scope is not None:
+            local = scope.local
+            if name in local:
+                return local[name]
+            scope = scope.parent
+        raise KeyError(name)
+
+    def __contains__(self, name: object) -> bool:
+        scope: Variables | None = self
+        while scope is not None:
+            if name in scope.local:
+                return True
+            scope = scope.parent
+        return False
+
+    def __iter__(self) -> Iterator[str]:
+        seen: set[str] = set()
+        scope: Variables | None = self
+        while scope is not None:
+            for k in scope.local:
+                if k not in seen:
+                    seen.add(k)
+                    yield k
+            scope = scope.parent
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def flat(self) -> dict[str, JSON]:
+        return {k: self[k] for k in self}
+
+
+# ----------------------------------------------------------------------------------------------
+# The runtime of one execution, its frames (threads of control) and state runs
+
+
+class Runtime:
+    """Everything one execution shares: clock, history, handlers, identity, randomness."""
+
+    def __init__(self, *, clock: VirtualClock, registry: ResourceRegistry, history: History,
+                 rng: _random.Random, execution_arn: str, execution_name: str,
+                 machine_arn: str, machine_name: str, region: str, account: str,
+                 role_arn: str, start_time: float, input: JSON) -> None:
+        self.clock = clock
+        self.registry = registry
+        self.history = history
+        self.random = rng
+        self.execution_arn = execution_arn
+        self.region = region
+        self.account = account
+        self.start_iso = format_iso(start_time)
+        self.context_execution: dict[str, JSON] = {
+            "Id": execution_arn,
+            "Input": input,
+            "StartTime": self.start_iso,
+            "Name": execution_name,
+            "RoleArn": role_arn,
+            "RedriveCount": 0,
+        }
+        self.context_machine: dict[str, JSON] = {"Id": machine_arn, "Name": machine_name}
+        self.evaluations: list[tuple[str, str, str, str]] = []
+
+
+class Frame:
+    """A thread of control: the top level, one Parallel branch or one Map iteration."""
+
+    __slots__ = ("last", "machine", "map_item", "rt", "variables")
+
+    def __init__(self, rt: Runtime, machine: Machine, variables: Variables, last: int,
+                 map_item: dict[str, JSON] | None = None) -> None:
+        self.rt = rt
+        self.machine = machine
+        self.variables = variables
+        self.last = last
+        self.map_item = map_item
+
+    def event(self, type: str, details: dict[str, Any] | None = None) -> int:
+        rt = self.rt
+        event_id = rt.history.add(rt.clock.now(), type, self.last, details)
+        self.last = event_id
+        return event_id
+
+    def enter(self, state: State, data: JSON) -> StateRun:
+        rt = self.rt
+        now = rt.clock.now()
+        event_id = rt.history.add(now, f"{state.type}StateEntered", self.last,
+                                  {"name": state.name, "input": Payload(data)})
+        self.last = event_id
+        return StateRun(self, state, now, event_id, data)
+
+    def located(self, run: StateRun, failure: StateFailure) -> StatesError:
+        """Give a runtime failure AWS's ``An error occurred while executing the state`` prefix."""
+        cause = (f"An error occurred while executing the state '{run.state.name}' "
+                 f"(entered at the event id #{run.entered_id}). {failure.cause}")
+        return StatesError(failure.error, cause)
+
+    def exit(self, run: StateRun, output: JSON, assigned: dict[str, JSON] | None) -> None:
+        details: dict[str, Any] = {"name": run.state.name, "output": Payload(output)}
+        if assigned:
+            self.variables.local.update(assigned)
+            details["assignedVariables"] = {k: dumps(v) for k, v in assigned.items()}
+            details["assignedVariablesDetails"] = {"truncated": False}
+        self.event(f"{run.state.type}StateExited", details)
+
+
+class StateRun:
+    """One entry into a state: what templates and the context object see."""
+
+    __slots__ = ("_context", "entered", "entered_id", "frame", "input", "map_item",
+                 "next_override", "retry_count", "state", "task_token")
+
+    def __init__(self, frame: Frame, state: State, entered: float, entered_id: int,
+                 data: JSON) -> None:
+        self.frame = frame
+        self.state = state
+        self.entered = entered
+        self.entered_id = entered_id
+        self.input = data
+        self.retry_count = 0
+        self.task_token: str | None = None
+        self.map_item: dict[str, JSON] | None = None
+        self.next_override: str | None = None
+        self._context: dict[str, JSON] | None = None
+
+    @property
+    def variables(self) -> Variables:
+        return self.frame.variables
+
+    @property
+    def random(self) -> _random.Random:
+        return self.frame.rt.random
+
+    def context(self) -> JSON:
+        ctx = self._context
+        if ctx is None or ctx["State"]["RetryCount"] != self.retry_count or (
+                self.map_item is not None and ctx.get("Map", {}).get("Item") is not self.map_item):
+            rt = self.frame.rt
+            ctx = {
+                "Execution": rt.context_execution,
+                "StateMachine": rt.context_machine,
+                "State": {"EnteredTime": format_iso(self.entered), "Name": self.state.name,
+                          "RetryCount": self.retry_count},
+            }
+            if self.task_token is not None:
+                ctx["Task"] = {"Token": self.task_token}
+            if self.map_item is not None:
+                ctx["Map"] = {"Item": self.map_item}
+            self._context = ctx
+        return ctx
+
+    def jsonata(self) -> Any:
+        """Bindings for a JSONata expression that sees only ``$states.input``/``context``."""
+        return self.jsonata_bindings(Scope(self.input, self))
+
+    def jsonata_bindings(self, scope: Scope) -> Any:
+        from aslrun import jsonata  # noqa: PLC0415
+
+        states: dict[str, JSON] = {"input": self.input, "context": self.context()}
+        if scope.result is not None:
+            states["result"] = scope.result[0]
+        if scope.error_output is not None:
+            states["errorOutput"] = scope.error_output
+        return jsonata.Bindings(states=states, variables=self.frame.variables,
+                                now_ms=int(round(self.frame.rt.clock.now() * 1000)),
+                                random=self.frame.rt.random)

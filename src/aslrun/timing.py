@@ -1,0 +1,103 @@
+"""When a Wait state ends: Seconds, SecondsPath, Timestamp, TimestampPath (or JSONata)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aslrun._json import JSON, dumps
+from aslrun.dataflow import Scope, resolve_in
+from aslrun.errors import StateFailure
+from aslrun.model import Template, WaitState
+from aslrun.paths import PathNotFound
+
+__all__ = ["MAX_WAIT_SECONDS", "parse_rfc3339", "wait_until"]
+
+MAX_WAIT_SECONDS = 2**31 - 1
+"""AWS refuses a Wait longer than this ('Wait state delay is too long.')."""
+
+
+def parse_rfc3339(text: Any) -> float | None:
+    """Epoch seconds of an RFC 3339 timestamp as AWS accepts it, or None."""
+    from aslrun.choice import parse_timestamp  # noqa: PLC0415
+
+    if not isinstance(text, str):
+        return None
+    parsed = parse_timestamp(text)
+    return None if parsed is None else parsed.timestamp()
+
+
+def _show(value: JSON) -> str:
+    return value if isinstance(value, str) else dumps(value)
+
+
+def wait_until(state: WaitState, run: Any, data: JSON, now: float) -> float:
+    """The instant the Wait state ends; raise StateFailure with AWS's wording when invalid."""
+    if state.seconds_path is not None:
+        path = state.seconds_path
+        value = _get(path, run, data, "SecondsPath")
+        if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            else:
+                raise StateFailure("States.Runtime",
+                                   f"The SecondsPath parameter cannot be parsed as a long value: "
+                                   f"{path.text} == {_show(value)}")
+        if value < 0:
+            raise StateFailure("States.Runtime",
+                               f"The SecondsPath parameter references a negative value: "
+                               f"{path.text} == {value}")
+        return _bounded(now, now + value)
+    if state.timestamp_path is not None:
+        path = state.timestamp_path
+        value = _get(path, run, data, "TimestampPath")
+        at = parse_rfc3339(value)
+        if at is None:
+            raise StateFailure(
+                "States.Runtime",
+                "The TimestampPath parameter does not reference a valid ISO-8601 extended offset "
+                f"date-time format string: {path.text} == {_show(value)}")
+        return _bounded(now, at)
+    if isinstance(state.seconds, Template):
+        from aslrun import jsonata  # noqa: PLC0415
+
+        secs = jsonata.evaluate_typed(state.seconds, run.jsonata(), "Seconds", "integer")
+        if secs < 0:
+            raise StateFailure("States.QueryEvaluationError",
+                               f"The Seconds field references a negative value: {secs}")
+        return _bounded(now, now + secs)
+    if isinstance(state.timestamp, Template):
+        from aslrun import jsonata  # noqa: PLC0415
+
+        text = jsonata.evaluate_typed(state.timestamp, run.jsonata(), "Timestamp", "string")
+        at = parse_rfc3339(text)
+        if at is None:
+            raise StateFailure(
+                "States.QueryEvaluationError",
+                "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time "
+                f"format string: {text}")
+        return _bounded(now, at)
+    if state.timestamp is not None:
+        at = parse_rfc3339(state.timestamp)
+        if at is None:
+            raise StateFailure(
+                "States.Runtime",
+                "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time "
+                f"format string: {state.timestamp}")
+        return _bounded(now, at)
+    return _bounded(now, now + (state.seconds or 0))
+
+
+def _get(path: Any, run: Any, data: JSON, field: str) -> JSON:
+    try:
+        return resolve_in(path, Scope(data, run))
+    except PathNotFound:
+        raise StateFailure(
+            "States.Runtime",
+            f"The JSONPath '{path.text}' specified for the field '{field}' could not be found "
+            f"in the input '{dumps(data)}'") from None
+
+
+def _bounded(now: float, until: float) -> float:
+    if until - now > MAX_WAIT_SECONDS:
+        raise StateFailure("States.Runtime", "Wait state delay is too long.")
+    return max(now, until)
