@@ -163,7 +163,8 @@ def _attributes(logical: str, env: Env, path: Path, notes: Notes) -> Mapping[str
     resources = env.template.get("Resources")
     resource = resources.get(logical) if isinstance(resources, dict) else None
     if not isinstance(resource, dict):
-        raise env.fail(path, f"{logical!r} is not a parameter or resource of the template")
+        known = f" (functions: {', '.join(env.extra)})" if env.extra else ""
+        raise env.fail(path, f"{logical!r} is not a parameter or resource of the template{known}")
     kind = resource.get("Type")
     props = resource.get("Properties")
     props = props if isinstance(props, dict) else {}

@@ -199,8 +199,7 @@ def _lookup(reference: str, ctx: Serverless, path: Loc, depth: int) -> Any:
     if reference in ctx.variables:
         return ctx.variables[reference]
     if source == "self":
-        found = _address(ctx.doc, address)
-        return None if found is None else resolve_variables(found, ctx, path, depth + 1)
+        return _self(ctx, address, path, depth)
     if source == "opt":
         return ctx.options.get(address)
     if reference == "sls:stage":
@@ -211,9 +210,21 @@ def _lookup(reference: str, ctx: Serverless, path: Loc, depth: int) -> Any:
         return ctx.account
     if source == "env":
         return os.environ.get(address)
-    if source == "file":
+    if reference.startswith("file("):
         return _file(reference, ctx, path, depth)
     return None
+
+
+def _self(ctx: Serverless, address: str, path: Loc, depth: int) -> Any:
+    """``${self:a.b}``, resolving variables met on the way (``custom.x: ${file(...)}``)."""
+    node: Any = ctx.doc
+    for key in address.split(".") if address else []:
+        if isinstance(node, str) and "${" in node:
+            node = resolve_variables(node, ctx, path, depth + 1)
+        node = _address(node, key)
+        if node is None:
+            return None
+    return resolve_variables(node, ctx, path, depth + 1)
 
 
 def _address(node: Any, address: str) -> Any:

@@ -110,8 +110,7 @@ class VirtualClock:
             if timer.cancelled:
                 continue
             self._wait_until(at)
-            if at > self._now:
-                self._now = at
+            self._now = max(self._now, at)
             timer.callback()
             return True
         return False

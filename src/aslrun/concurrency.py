@@ -10,9 +10,10 @@ from collections.abc import Callable, Generator
 from typing import Any
 
 from aslrun._json import JSON, dumps
-from aslrun.dataflow import Scope, apply_input_path, resolve_in
+from aslrun.dataflow import Scope, apply_input_path, evaluate_typed, resolve_in
 from aslrun.engine import Frame, Join, Proc, StateGen, StateRun, Variables
 from aslrun.errors import StateFailure, StatesError
+from aslrun.history import Payload
 from aslrun.model import NULL, Machine, MapState, ParallelState, Template
 from aslrun.paths import Path, PathNotFound
 from aslrun.states import complete, run_machine, with_retry_and_catch
@@ -22,8 +23,17 @@ __all__ = ["run_map", "run_parallel"]
 
 def _spawn(frame: Frame, machine: Machine, data: JSON,
            before: Callable[[Frame], None] | None = None,
-           after: Callable[[Frame, StatesError | None], None] | None = None) -> Proc:
-    child = Frame(frame.rt, machine, Variables(frame.variables), frame.last)
+           after: Callable[[Frame, StatesError | None], None] | None = None,
+           *, separate: bool = False) -> Proc:
+    """A child process running ``machine``; ``separate``: as a child execution with its own
+    history and no access to the parent's variables (Distributed Map)."""
+    if separate:
+        rt = frame.rt.child_execution()
+        started = rt.history.add(rt.clock.now(), "ExecutionStarted", 0,
+                                 {"input": Payload(data)})
+        child = Frame(rt, machine, Variables(), started)
+    else:
+        child = Frame(frame.rt, machine, Variables(frame.variables), frame.last)
 
     def body() -> Generator[Any, Any, JSON]:
         if before is not None:
@@ -65,13 +75,12 @@ def run_parallel(state: ParallelState, frame: Frame, data: JSON) -> StateGen:
         factories = [(lambda b=b: _spawn(frame, b, effective)) for b in state.branches]
         outcomes = yield Join(factories, 0, on_done)
         if failure:
-            frame.event("ParallelStateFailed")
             raise failure[0]
-        frame.event("ParallelStateSucceeded")
         result = [o[0] if o is not None else None for o in outcomes]
         return _select(state, run, result)
 
-    ok, value = yield from with_retry_and_catch(frame, run, state, attempt)
+    ok, value = yield from with_retry_and_catch(
+        frame, run, state, attempt, lambda err: frame.event("ParallelStateFailed"))
     if not ok:
         return run.next_override, value
     try:
@@ -117,7 +126,14 @@ def run_map(state: MapState, frame: Frame, data: JSON) -> StateGen:
     run = frame.enter(state, data)
     try:
         effective = _effective(state, run, data)
-        config = _map_config(state, run, effective)
+        items = _items(state, run, effective)
+    except StateFailure as f:
+        err = frame.located(run, f)
+        frame.event("MapStateFailed")
+        raise err from None
+    frame.event("MapStateStarted", {"length": len(items)})
+    try:
+        config = _map_config(state, run, effective, items)
     except StateFailure as f:
         raise frame.located(run, f) from None
 
@@ -125,7 +141,8 @@ def run_map(state: MapState, frame: Frame, data: JSON) -> StateGen:
         result = yield from _iterate(state, frame, run, effective, config)
         return _select(state, run, result)
 
-    ok, value = yield from with_retry_and_catch(frame, run, state, attempt)
+    ok, value = yield from with_retry_and_catch(
+        frame, run, state, attempt, lambda err: frame.event("MapStateFailed"))
     if not ok:
         return run.next_override, value
     try:
@@ -138,7 +155,6 @@ def run_map(state: MapState, frame: Frame, data: JSON) -> StateGen:
 def _iterate(state: MapState, frame: Frame, run: StateRun, effective: JSON,
              config: _MapConfig) -> Generator[Any, Any, JSON]:
     items = config.items
-    frame.event("MapStateStarted", {"length": len(items)})
     distributed = state.mode == "DISTRIBUTED"
     if distributed:
         frame.event("MapRunStarted", {"mapRunArn": _map_run_arn(frame, state)})
@@ -165,14 +181,14 @@ def _iterate(state: MapState, frame: Frame, run: StateRun, effective: JSON,
                 child.event("MapIterationFailed" if error else "MapIterationSucceeded",
                             {"name": state.name, "index": i})
 
-        return lambda: _spawn(frame, processor, inputs[i], before, after)
+        return lambda: _spawn(frame, processor, inputs[i], before, after,
+                              separate=distributed)
 
     outcomes = yield Join([factory(i) for i in range(len(items))], config.max_concurrency,
                           on_done)
     if len(failures) > tolerated:
         if distributed:
             frame.event("MapRunFailed", {"error": "States.ExceedToleratedFailureThreshold"})
-        frame.event("MapStateFailed")
         if config.tolerated_count is None and config.tolerated_percentage is None:
             raise failures[0]
         raise StatesError("States.ExceedToleratedFailureThreshold",
@@ -212,8 +228,8 @@ def _tolerated(config: _MapConfig, total: int) -> int:
     return max(limits) if limits else 0
 
 
-def _map_config(state: MapState, run: StateRun, effective: JSON) -> _MapConfig:
-    items = _items(state, run, effective)
+def _map_config(state: MapState, run: StateRun, effective: JSON,
+                items: list[JSON]) -> _MapConfig:
     max_conc = _integer(state.max_concurrency, state.max_concurrency_path, "MaxConcurrency",
                         run, effective, minimum=0)
     count = _integer(state.tolerated_failure_count, state.tolerated_failure_count_path,
@@ -227,9 +243,8 @@ def _map_config(state: MapState, run: StateRun, effective: JSON) -> _MapConfig:
 def _items(state: MapState, run: StateRun, effective: JSON) -> list[JSON]:
     if state.query_language == "JSONata":
         if state.items is not None:
-            from aslrun import jsonata  # noqa: PLC0415
 
-            value = jsonata.evaluate_typed(state.items, run.jsonata(), "Items", "array")
+            value = evaluate_typed(state.items, run, "Items", "array")
         else:
             value = effective
         error = "States.QueryEvaluationError"
@@ -258,8 +273,10 @@ def _integer(value: Any, path: Path | None, field: str, run: StateRun, data: JSO
              minimum: int | None) -> int | None:
     if path is not None:
         got = _path_value(path, run, data, f"{field}Path")
-        if isinstance(got, bool) or not isinstance(got, int) and not (
-                isinstance(got, float) and got.is_integer()):
+        if isinstance(got, str) and got.strip().lstrip("-").isdigit():
+            got = int(got)  # AWS reads a numeric string too
+        if isinstance(got, bool) or (not isinstance(got, int) and not (
+                isinstance(got, float) and got.is_integer())):
             shown = got if isinstance(got, str) else dumps(got)
             raise StateFailure(
                 "States.Runtime",
@@ -267,9 +284,8 @@ def _integer(value: Any, path: Path | None, field: str, run: StateRun, data: JSO
                 f"integer: {path.text}")
         return int(got)
     if isinstance(value, Template):
-        from aslrun import jsonata  # noqa: PLC0415
 
-        return int(jsonata.evaluate_typed(value, run.jsonata(), field, "integer"))
+        return int(evaluate_typed(value, run, field, "integer"))
     return None if value is None else int(value)
 
 
@@ -278,6 +294,11 @@ def _percentage(state: MapState, run: StateRun, data: JSON) -> float | None:
     value: Any = state.tolerated_failure_percentage
     if path is not None:
         got = _path_value(path, run, data, "ToleratedFailurePercentagePath")
+        if isinstance(got, str):
+            try:
+                got = float(got)
+            except ValueError:
+                pass
         if isinstance(got, bool) or not isinstance(got, (int, float)):
             shown = got if isinstance(got, str) else dumps(got)
             raise StateFailure(
@@ -286,9 +307,8 @@ def _percentage(state: MapState, run: StateRun, data: JSON) -> float | None:
                 f"not a valid float: {path.text}")
         value = got
     elif isinstance(value, Template):
-        from aslrun import jsonata  # noqa: PLC0415
 
-        value = jsonata.evaluate_typed(value, run.jsonata(), "ToleratedFailurePercentage",
+        value = evaluate_typed(value, run, "ToleratedFailurePercentage",
                                        "number")
     if value is None:
         return None

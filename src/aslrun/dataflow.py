@@ -134,6 +134,12 @@ def _compile_object(raw: dict[str, JSON], where: Where,
     return build, False
 
 
+def compile_dynamic_value(value: JSON, field: str, where: Where,
+                          problems: list[Diagnostic]) -> Template:
+    """Compile one path-or-intrinsic value (ErrorPath, CausePath, ...) named ``field``."""
+    return Template(value, _compile_dynamic(field, value, where, problems), False)
+
+
 def _compile_dynamic(key: str, value: JSON, where: Where, problems: list[Diagnostic]) -> Node:
     if not isinstance(value, str):
         problems.append(Diagnostic(where, "the value of a field ending in '.$' must be a path "
@@ -186,15 +192,15 @@ def compile_jsonata(raw: JSON, field: str, where: Where, problems: list[Diagnost
     try:
         tmpl = jsonata.compile_template(raw)
     except jsonata.JsonataSyntaxError as e:
-        problems.append(Diagnostic(where, f"invalid JSONata expression: {e}"))
+        problems.append(Diagnostic(where, str(e), code=e.code))
         return Template(raw, lambda scope: raw, True)
     if not _has_expression(raw, jsonata.is_expression):
-        return Template(raw, lambda scope: raw, True)
+        return Template(raw, lambda scope: raw, True, tmpl)
 
     def run(scope: Scope) -> JSON:
         return tmpl.evaluate(scope.run.jsonata_bindings(scope), field)
 
-    return Template(raw, run, False)
+    return Template(raw, run, False, tmpl)
 
 
 def _has_expression(raw: JSON, is_expr: Callable[[object], bool]) -> bool:
@@ -226,22 +232,21 @@ def compile_opt_path(raw: Any, where: Where, problems: list[Diagnostic], *,
         return None
 
 
-def apply_input_path(path: OptPath, data: JSON, run: RunInfo, field: str = "InputPath") -> JSON:
+def apply_input_path(path: OptPath, data: JSON, run: RunInfo) -> JSON:
+    """InputPath and OutputPath: absent is ``$``, null is ``{}``; a miss is States.Runtime."""
     if path is None:
         return data
     if path is NULL:
         return {}
     assert isinstance(path, Path)
-    if path.kind == "input" and path.steps == ():
-        return data
     try:
         return resolve_in(path, Scope(data, run))
     except PathNotFound as err:
-        raise _missing(path, field, data, err) from None
+        raise StateFailure("States.Runtime",
+                           f"Invalid path '{path.text}' : {err.message}") from None
 
 
-def apply_output_path(path: OptPath, data: JSON, run: RunInfo) -> JSON:
-    return apply_input_path(path, data, run, "OutputPath")
+apply_output_path = apply_input_path
 
 
 def apply_result_path(path: OptPath, state_input: JSON, result: JSON) -> JSON:
@@ -257,3 +262,11 @@ def apply_result_path(path: OptPath, state_input: JSON, result: JSON) -> JSON:
             "States.ResultPathMatchFailure",
             f"Unable to apply ReferencePath {path.text} to input {dumps(state_input)}",
         ) from None
+
+
+def evaluate_typed(template: Template, run: Any, field: str, expected: str) -> Any:
+    """Evaluate a JSONata field that must produce a value of one type (Items, Seconds, ...)."""
+    from aslrun import jsonata  # noqa: PLC0415
+
+    source = template.inner if template.inner is not None else template.raw
+    return jsonata.evaluate_typed(source, run.jsonata(), field, expected)  # type: ignore[arg-type]

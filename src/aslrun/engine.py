@@ -69,16 +69,21 @@ class Join:
         if not self.factories:
             proc.clock.call_soon(self._resume_parent)
             return
-        while self._next < len(self.factories) and len(self._running) < self.limit:
-            self._start_next()
+        self._fill()
 
-    def _start_next(self) -> None:
-        index = self._next
-        self._next += 1
-        child = self.factories[index]()
-        self._running[index] = child
-        child.on_finish = lambda value, error: self._finished(index, value, error)
-        child.start()
+    def _fill(self) -> None:
+        """Start children (each on its own scheduler turn) until the limit is reached."""
+        while (not self._stopped and self._next < len(self.factories)
+               and len(self._running) < self.limit):
+            index = self._next
+            self._next += 1
+            child = self.factories[index]()
+            self._running[index] = child
+            child.on_finish = self._finisher(index)
+            child.clock.call_soon(child.start)
+
+    def _finisher(self, index: int) -> Callable[[JSON, StatesError | None], None]:
+        return lambda value, error: self._finished(index, value, error)
 
     def _finished(self, index: int, value: JSON, error: StatesError | None) -> None:
         self._running.pop(index, None)
@@ -90,7 +95,7 @@ class Join:
             self._resume_parent()
             return
         if self._next < len(self.factories):
-            self._start_next()
+            self._fill()
         elif not self._running:
             self._resume_parent()
 
@@ -122,7 +127,8 @@ class Proc:
         self.on_finish: Callable[[JSON, StatesError | None], None] = lambda v, e: None
 
     def start(self) -> None:
-        self.resume()
+        if not self.done:
+            self.resume()
 
     def resume(self, value: Any = None) -> None:
         self.timer = None
@@ -227,7 +233,16 @@ class Runtime:
             "RedriveCount": 0,
         }
         self.context_machine: dict[str, JSON] = {"Id": machine_arn, "Name": machine_name}
-        self.evaluations: list[tuple[str, str, str, str]] = []
+        self.children: list[History] = []
+
+    def child_execution(self) -> Runtime:
+        """A runtime for a child execution (a Distributed Map iteration): its own history."""
+        child = object.__new__(Runtime)
+        child.__dict__.update(self.__dict__)
+        child.history = History()
+        child.children = []
+        self.children.append(child.history)
+        return child
 
 
 class Frame:
@@ -261,6 +276,9 @@ class Frame:
         """Give a runtime failure AWS's ``An error occurred while executing the state`` prefix."""
         cause = (f"An error occurred while executing the state '{run.state.name}' "
                  f"(entered at the event id #{run.entered_id}). {failure.cause}")
+        if failure.error == "States.QueryEvaluationError":
+            self.event("EvaluationFailed", {"error": failure.error, "cause": cause,
+                                            "state": run.state.name})
         return StatesError(failure.error, cause)
 
     def exit(self, run: StateRun, output: JSON, assigned: dict[str, JSON] | None) -> None:

@@ -55,12 +55,14 @@ class Template:
     Output, ...).  ``evaluate(scope)`` builds the value; ``static`` holds it when it is constant.
     """
 
-    __slots__ = ("evaluate", "raw", "static")
+    __slots__ = ("evaluate", "inner", "raw", "static")
 
-    def __init__(self, raw: JSON, evaluate: Callable[[Any], JSON], static: bool) -> None:
+    def __init__(self, raw: JSON, evaluate: Callable[[Any], JSON], static: bool,
+                 inner: Any = None) -> None:
         self.raw = raw
         self.evaluate = evaluate
         self.static = static
+        self.inner = inner  # the query engine's own compiled form (JSONata), if any
 
     def __repr__(self) -> str:
         return f"Template({self.raw!r})"
@@ -110,6 +112,7 @@ class StateBase:
 class PassState(StateBase):
     result: JSON = None
     has_result: bool = False
+    result_too_large: bool = False
     parameters: Template | None = None
     result_path: OptPath = None
 

@@ -10,8 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
-from aslrun._json import JSON
-from aslrun.dataflow import compile_jsonata, compile_opt_path, compile_payload
+from aslrun._json import JSON, size_in_bytes
+from aslrun.dataflow import (
+    compile_dynamic_value,
+    compile_jsonata,
+    compile_opt_path,
+    compile_payload,
+)
 from aslrun.errors import DefinitionError, Diagnostic
 from aslrun.model import (
     NULL,
@@ -32,7 +37,9 @@ from aslrun.model import (
 )
 from aslrun.paths import Path, PathSyntaxError, compile_path
 
-__all__ = ["parse_machine"]
+__all__ = ["MAX_PAYLOAD_BYTES", "parse_machine"]
+
+MAX_PAYLOAD_BYTES = 256 * 1024
 
 Where = tuple[str | int, ...]
 
@@ -201,7 +208,9 @@ def _number_field(raw: Mapping[str, Any], key: str, where: Where, ctx: _Ctx,
 
 def _pass(raw: Mapping[str, Any], where: Where, ctx: _Ctx, c: dict[str, Any]) -> State:
     lang = c["query_language"]
+    too_large = "Result" in raw and size_in_bytes(raw["Result"]) > MAX_PAYLOAD_BYTES
     return PassState(**c, result=raw.get("Result"), has_result="Result" in raw,
+                     result_too_large=too_large,
                      parameters=_payload(raw, "Parameters", where, ctx, lang),
                      result_path=_result_path(raw, where, ctx))
 
@@ -274,7 +283,7 @@ def _fail(raw: Mapping[str, Any], where: Where, ctx: _Ctx, c: dict[str, Any]) ->
         fields[attr] = value
     for key, attr in (("ErrorPath", "error_path"), ("CausePath", "cause_path")):
         if key in raw:
-            fields[attr] = compile_payload({"v.$": raw[key]}, (*where, key), ctx.problems)
+            fields[attr] = compile_dynamic_value(raw[key], key, (*where, key), ctx.problems)
     return FailState(**c, **fields)
 
 

@@ -111,7 +111,7 @@ class ResourceRegistry:
         if any(ch in key for ch in "*?["):
             self._patterns.append((key, handler))
 
-    def keys(self) -> list[str]:
+    def registered_keys(self) -> list[str]:
         return list(self._exact)
 
     def lookup(self, resource: str, function_name: str | None, state_name: str) -> Handler | None:
@@ -208,16 +208,24 @@ def decode_result(value: Any) -> JSON:
     return value
 
 
-def lambda_error(exc: BaseException, request_id: str) -> tuple[str, str]:
-    """Error and cause as AWS reports a failed Python Lambda function."""
+def lambda_error(exc: BaseException, request_id: str, *, compact: bool = False) -> tuple[str, str]:
+    """Error and cause as AWS reports a failed Python Lambda function.
+
+    A legacy function ARN reports the runtime's text (``json.dumps`` with spaces); the
+    ``lambda:invoke`` integration re-serialises it compactly.
+    """
     error_type = type(exc).__name__
-    frames = traceback.format_tb(exc.__traceback__)
+    tb = exc.__traceback__
+    # Drop aslrun's own frames: the trace starts in the handler, as Lambda's does.
+    while tb is not None and "aslrun" in tb.tb_frame.f_code.co_filename.replace("\\", "/").split("/"):
+        tb = tb.tb_next
+    frames = traceback.format_tb(tb)
     cause = json.dumps({
         "errorMessage": str(exc),
         "errorType": error_type,
         "requestId": request_id,
         "stackTrace": frames,
-    })
+    }, separators=(",", ":") if compact else None)
     return error_type, cause
 
 

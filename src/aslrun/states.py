@@ -16,6 +16,7 @@ from aslrun.dataflow import (
     apply_input_path,
     apply_output_path,
     apply_result_path,
+    evaluate_typed,
     resolve_in,
 )
 from aslrun.engine import Frame, Sleep, StateGen, StateRun
@@ -95,11 +96,12 @@ def _effective_input(state: State, run: StateRun, data: JSON) -> JSON:
 
 def with_retry_and_catch(frame: Frame, run: StateRun, state: Any,
                          body: Callable[[], Generator[Any, Any, JSON]],
-                         on_failed: Callable[[StatesError], None] | None = None,
+                         on_uncaught: Callable[[StatesError], None] | None = None,
                          ) -> Generator[Any, Any, tuple[bool, JSON]]:
     """Run ``body`` with the state's retriers; return (True, result) or (False, caught output).
 
-    A failure no retrier retries goes to the catchers; one no catcher catches is raised.
+    A failure no retrier retries goes to the catchers; one no catcher catches is raised
+    (``on_uncaught`` is told of it first, to record the state's failure event).
     """
     counts = [0] * len(state.retry)
     rt = frame.rt
@@ -109,12 +111,15 @@ def with_retry_and_catch(frame: Frame, run: StateRun, state: Any,
             return True, result
         except StatesError as raw:
             err = located(frame, run, raw)
-            if on_failed is not None:
-                on_failed(err)
-            if err.error in UNCATCHABLE:
-                raise err from None
-            delay = next_retry(state.retry, counts, err.error, rt.random)
+            delay = (None if err.error in UNCATCHABLE
+                     else next_retry(state.retry, counts, err.error, rt.random))
             if delay is None:
+                catcher = (None if err.error in UNCATCHABLE
+                           else find_catcher(state.catch, err.error))
+                if catcher is None:
+                    if on_uncaught is not None:
+                        on_uncaught(err)
+                    raise err from None
                 return False, _catch(frame, run, state, err)
             run.retry_count += 1
             yield Sleep(rt.clock.now() + delay)
@@ -155,6 +160,11 @@ def run_pass(state: PassState, frame: Frame, data: JSON) -> StateGen:
         else:
             effective = apply_input_path(state.input_path, data, run)
             if state.has_result:
+                if state.result_too_large:
+                    raise StatesError(
+                        "States.DataLimitExceeded",
+                        f"The state/task '{state.name}' returned a result with a size "
+                        "exceeding the maximum number of bytes service limit.")
                 result = state.result
             elif state.parameters is not None:
                 result = state.parameters.evaluate(Scope(effective, run))
@@ -192,8 +202,7 @@ def run_fail(state: FailState, frame: Frame, data: JSON) -> StateGen:
 def _fail_field(value: Any, path_template: Template | None, field: str, run: StateRun,
                 data: JSON) -> str | None:
     if path_template is not None:
-        built = path_template.evaluate(Scope(data, run))
-        got = built["v"] if isinstance(built, dict) else None
+        got = path_template.evaluate(Scope(data, run))
         if not isinstance(got, str):
             raise StateFailure(
                 "States.Runtime",
@@ -201,9 +210,8 @@ def _fail_field(value: Any, path_template: Template | None, field: str, run: Sta
                 f"{'null' if got is None else got}")
         return got
     if isinstance(value, Template):
-        from aslrun import jsonata  # noqa: PLC0415
 
-        got = jsonata.evaluate_typed(value, run.jsonata(), field, "string")
+        got = evaluate_typed(value, run, field, "string")
         return str(got)
     return value if isinstance(value, str) else None
 
@@ -238,9 +246,8 @@ def run_choice(state: ChoiceState, frame: Frame, data: JSON) -> StateGen:
 
 
 def _condition(condition: Any, run: StateRun) -> bool:
-    from aslrun import jsonata  # noqa: PLC0415
 
-    value = jsonata.evaluate_typed(condition, run.jsonata(), "Condition", "boolean")
+    value = evaluate_typed(condition, run, "Condition", "boolean")
     return bool(value)
 
 

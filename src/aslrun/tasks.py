@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from aslrun._json import JSON, deep_copy, dumps
-from aslrun.dataflow import Scope, apply_input_path, resolve_in
+from aslrun.dataflow import Scope, apply_input_path, evaluate_typed, resolve_in
 from aslrun.engine import Frame, Sleep, StateGen, StateRun
 from aslrun.errors import StateFailure, StatesError
 from aslrun.model import TaskState, Template
@@ -89,9 +89,8 @@ def _seconds(value: Any, path: Path | None, field: str, run: StateRun,
                 f"\" which is not a valid positive integer: {path.text}")
         return float(got)
     if isinstance(value, Template):
-        from aslrun import jsonata  # noqa: PLC0415
 
-        got = jsonata.evaluate_typed(value, run.jsonata(), field, "integer")
+        got = evaluate_typed(value, run, field, "integer")
         return float(got)
     return None if value is None else float(value)
 
@@ -120,9 +119,7 @@ def _invoke(state: TaskState, frame: Frame, run: StateRun, params: JSON,
     started = rt.clock.now()
     request_id = new_request_id(rt.random)
     lambda_like = legacy or info.is_lambda_invoke
-    event = params
-    if info.is_lambda_invoke:
-        event = params.get("Payload", {}) if isinstance(params, dict) else {}
+    event = _lambda_payload(params) if info.is_lambda_invoke else params
     context = HandlerContext(
         function_name=_short_name(function_name or state.name),
         state_name=state.name, execution_arn=rt.execution_arn,
@@ -135,10 +132,11 @@ def _invoke(state: TaskState, frame: Frame, run: StateRun, params: JSON,
     except StatesError as e:
         error = StatesError(e.error, e.cause)
     except Exception as exc:  # a handler's failure is the task's failure, never a crash
-        error = (StatesError(*lambda_error(exc, request_id)) if lambda_like
+        error = (StatesError(*lambda_error(exc, request_id, compact=not legacy)) if lambda_like
                  else StatesError(type(exc).__name__, str(exc)))
     if error is None:
-        result, error = _marshal(raw, info, request_id, lambda_like)
+        result, error = _marshal(raw, state.resource if legacy else info.resource_type,
+                                 request_id, lambda_like)
     spent = context.spent
     if timeout is not None and spent > timeout:
         yield Sleep(started + timeout)
@@ -199,7 +197,20 @@ def _failed(frame: Frame, info: ResourceInfo, legacy: bool, err: StatesError) ->
                 _error_details(info, legacy, err))
 
 
-def _marshal(raw: Any, info: ResourceInfo, request_id: str,
+def _lambda_payload(params: JSON) -> JSON:
+    """What the function receives from lambda:invoke: the Payload; text is sent as it is."""
+    payload = params.get("Payload") if isinstance(params, dict) else None
+    if payload is None:
+        return {}
+    if isinstance(payload, str):
+        try:
+            return json.loads(payload)
+        except ValueError:
+            return payload
+    return payload
+
+
+def _marshal(raw: Any, name: str, request_id: str,
              lambda_like: bool) -> tuple[JSON, StatesError | None]:
     """The handler's value as the service returns it: JSON round trip, size limit."""
     value = decode_result(raw)
@@ -212,7 +223,6 @@ def _marshal(raw: Any, info: ResourceInfo, request_id: str,
         return None, StatesError("Runtime.MarshalError" if lambda_like else "States.Runtime",
                                  cause if lambda_like else message)
     if len(text.encode("utf-8")) > MAX_PAYLOAD_BYTES:
-        name = info.resource_type or "lambda"
         return None, StatesError(
             "States.DataLimitExceeded",
             f"The state/task '{name}' returned a result with a size exceeding the maximum "
@@ -229,7 +239,7 @@ def _not_found(frame: Frame, state: TaskState, info: ResourceInfo,
             "Lambda.ResourceNotFoundException",
             f"Function not found: {arn} (Service: AWSLambda; Status Code: 404; Error Code: "
             f"ResourceNotFoundException; Request ID: {new_request_id(rt.random)}; Proxy: null)")
-    keys = ", ".join(repr(k) for k in rt.registry.keys()) or "none"
+    keys = ", ".join(repr(k) for k in rt.registry.registered_keys()) or "none"
     return StatesError(
         "States.Runtime",
         f"No handler for the Task state '{state.name}' (Resource '{state.resource}'). "

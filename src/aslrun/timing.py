@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aslrun._json import JSON, dumps
-from aslrun.dataflow import Scope, resolve_in
+from aslrun.dataflow import Scope, evaluate_typed, resolve_in
 from aslrun.errors import StateFailure
 from aslrun.model import Template, WaitState
 from aslrun.paths import PathNotFound
@@ -58,17 +58,15 @@ def wait_until(state: WaitState, run: Any, data: JSON, now: float) -> float:
                 f"date-time format string: {path.text} == {_show(value)}")
         return _bounded(now, at)
     if isinstance(state.seconds, Template):
-        from aslrun import jsonata  # noqa: PLC0415
 
-        secs = jsonata.evaluate_typed(state.seconds, run.jsonata(), "Seconds", "integer")
+        secs = evaluate_typed(state.seconds, run, "Seconds", "integer")
         if secs < 0:
             raise StateFailure("States.QueryEvaluationError",
                                f"The Seconds field references a negative value: {secs}")
         return _bounded(now, now + secs)
     if isinstance(state.timestamp, Template):
-        from aslrun import jsonata  # noqa: PLC0415
 
-        text = jsonata.evaluate_typed(state.timestamp, run.jsonata(), "Timestamp", "string")
+        text = evaluate_typed(state.timestamp, run, "Timestamp", "string")
         at = parse_rfc3339(text)
         if at is None:
             raise StateFailure(
