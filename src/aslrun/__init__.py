@@ -1,10 +1,10 @@
 """aslrun: run AWS Step Functions state machines (Amazon States Language) locally.
 
-    import aslrun
-    sm = aslrun.load("examples/classroom.asl.json")
-    ex = sm.run({"start": "...", "end": "..."}, handlers={...},
-                clock=aslrun.VirtualClock(start="2026-11-30T12:00:00Z"))
-    assert ex.status == "SUCCEEDED"
+import aslrun
+sm = aslrun.load("examples/classroom.asl.json")
+ex = sm.run({"start": "...", "end": "..."}, handlers={...},
+            clock=aslrun.VirtualClock(start="2026-11-30T12:00:00Z"))
+assert ex.status == "SUCCEEDED"
 """
 
 from __future__ import annotations

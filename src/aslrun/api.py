@@ -30,8 +30,16 @@ class Execution:
     ``status`` is RUNNING until the scheduler has run it to its end.
     """
 
-    def __init__(self, *, name: str, arn: str, state_machine_arn: str, input: JSON,
-                 start_time: float, history: History) -> None:
+    def __init__(
+        self,
+        *,
+        name: str,
+        arn: str,
+        state_machine_arn: str,
+        input: JSON,
+        start_time: float,
+        history: History,
+    ) -> None:
         self.name = name
         self.arn = arn
         self.state_machine_arn = state_machine_arn
@@ -133,17 +141,29 @@ class Execution:
             self._proc.cancel()
         now = clock.now()
         self.status = "TIMED_OUT"
-        self._history.add(now, "ExecutionTimedOut", len(self._history),
-                          {"error": "States.Timeout",
-                           "cause": "The execution timed out."})
+        self._history.add(
+            now,
+            "ExecutionTimedOut",
+            len(self._history),
+            {"error": "States.Timeout", "cause": "The execution timed out."},
+        )
         self._stop = now
 
 
 class StateMachine:
     """A loaded, validated and compiled state machine."""
 
-    def __init__(self, definition: Mapping[str, Any], machine: Machine, *, name: str,
-                 region: str, account: str, type: str, source: str | None = None) -> None:
+    def __init__(
+        self,
+        definition: Mapping[str, Any],
+        machine: Machine,
+        *,
+        name: str,
+        region: str,
+        account: str,
+        type: str,
+        source: str | None = None,
+    ) -> None:
         self.definition = definition
         self.machine = machine
         self.name = name
@@ -157,28 +177,51 @@ class StateMachine:
     def __repr__(self) -> str:
         return f"<StateMachine {self.name} ({len(self.machine.states)} states)>"
 
-    def start(self, input: JSON = None, *,
-              handlers: Mapping[str, Callable[..., Any]] | ResourceRegistry | None = None,
-              clock: VirtualClock | None = None, name: str | None = None,
-              seed: int | None = None) -> Execution:
+    def start(
+        self,
+        input: JSON = None,
+        *,
+        handlers: Mapping[str, Callable[..., Any]] | ResourceRegistry | None = None,
+        clock: VirtualClock | None = None,
+        name: str | None = None,
+        seed: int | None = None,
+    ) -> Execution:
         """Start an execution on ``clock`` and return it RUNNING; the clock's scheduler runs it."""
         clock = clock if clock is not None else VirtualClock()
-        registry = handlers if isinstance(handlers, ResourceRegistry) else \
-            ResourceRegistry(handlers)
+        registry = (
+            handlers if isinstance(handlers, ResourceRegistry) else ResourceRegistry(handlers)
+        )
         name = name if name is not None else str(uuid.uuid4())
         kind = "express" if self.type == "EXPRESS" else "execution"
         arn = f"arn:aws:states:{self.region}:{self.account}:{kind}:{self.name}:{name}"
         start = clock.now()
         history = History()
-        execution = Execution(name=name, arn=arn, state_machine_arn=self.arn, input=input,
-                              start_time=start, history=history)
-        rt = Runtime(clock=clock, registry=registry, history=history,
-                     rng=_random.Random(seed), execution_arn=arn, execution_name=name,
-                     machine_arn=self.arn, machine_name=self.name, region=self.region,
-                     account=self.account, role_arn=self.role_arn, start_time=start,
-                     input=input)
-        started = history.add(start, "ExecutionStarted", 0,
-                              {"input": Payload(input), "roleArn": self.role_arn})
+        execution = Execution(
+            name=name,
+            arn=arn,
+            state_machine_arn=self.arn,
+            input=input,
+            start_time=start,
+            history=history,
+        )
+        rt = Runtime(
+            clock=clock,
+            registry=registry,
+            history=history,
+            rng=_random.Random(seed),
+            execution_arn=arn,
+            execution_name=name,
+            machine_arn=self.arn,
+            machine_name=self.name,
+            region=self.region,
+            account=self.account,
+            role_arn=self.role_arn,
+            start_time=start,
+            input=input,
+        )
+        started = history.add(
+            start, "ExecutionStarted", 0, {"input": Payload(input), "roleArn": self.role_arn}
+        )
         frame = Frame(rt, self.machine, Variables(), started)
         from aslrun.states import run_machine  # noqa: PLC0415
 
@@ -186,15 +229,21 @@ class StateMachine:
         proc.on_finish = lambda value, error: execution._finished(clock, value, error)
         execution._proc = proc
         if self.machine.timeout_seconds is not None:
-            execution._timer = clock.schedule(start + self.machine.timeout_seconds,
-                                              lambda: execution._timed_out(clock))
+            execution._timer = clock.schedule(
+                start + self.machine.timeout_seconds, lambda: execution._timed_out(clock)
+            )
         clock.call_soon(proc.start)
         return execution
 
-    def run(self, input: JSON = None, *,
-            handlers: Mapping[str, Callable[..., Any]] | ResourceRegistry | None = None,
-            clock: VirtualClock | None = None, name: str | None = None,
-            seed: int | None = None) -> Execution:
+    def run(
+        self,
+        input: JSON = None,
+        *,
+        handlers: Mapping[str, Callable[..., Any]] | ResourceRegistry | None = None,
+        clock: VirtualClock | None = None,
+        name: str | None = None,
+        seed: int | None = None,
+    ) -> Execution:
         """Run an execution to its end on ``clock`` (a fresh VirtualClock by default)."""
         clock = clock if clock is not None else VirtualClock()
         execution = self.start(input, handlers=handlers, clock=clock, name=name, seed=seed)
@@ -203,10 +252,18 @@ class StateMachine:
         return execution
 
 
-def load(source: Source, *, name: str | None = None, region: str = "us-east-1",
-         account: str = "123456789012", type: str = "STANDARD",
-         state_machine: str | None = None, substitutions: Mapping[str, str] | None = None,
-         stage: str | None = None, variables: Mapping[str, Any] | None = None) -> StateMachine:
+def load(
+    source: Source,
+    *,
+    name: str | None = None,
+    region: str = "us-east-1",
+    account: str = "123456789012",
+    type: str = "STANDARD",
+    state_machine: str | None = None,
+    substitutions: Mapping[str, str] | None = None,
+    stage: str | None = None,
+    variables: Mapping[str, Any] | None = None,
+) -> StateMachine:
     """Load, validate and compile a definition.
 
     ``source``: a dict, JSON or YAML text, or a path to a ``.json``/``.yaml``/``.yml`` file
@@ -217,11 +274,25 @@ def load(source: Source, *, name: str | None = None, region: str = "us-east-1",
     from aslrun.loader import load_definition  # noqa: PLC0415
     from aslrun.validate import iter_diagnostics  # noqa: PLC0415
 
-    loaded = load_definition(source, state_machine=state_machine, substitutions=substitutions,
-                             stage=stage, region=region, variables=variables, account=account)
+    loaded = load_definition(
+        source,
+        state_machine=state_machine,
+        substitutions=substitutions,
+        stage=stage,
+        region=region,
+        variables=variables,
+        account=account,
+    )
     errors = [d for d in iter_diagnostics(loaded.definition) if d.severity == "ERROR"]
     if errors:
         raise DefinitionError(errors, source=loaded.source)
     machine = parse_machine(loaded.definition, source=loaded.source)
-    return StateMachine(loaded.definition, machine, name=name or loaded.name or "StateMachine",
-                        region=region, account=account, type=type, source=loaded.source)
+    return StateMachine(
+        loaded.definition,
+        machine,
+        name=name or loaded.name or "StateMachine",
+        region=region,
+        account=account,
+        type=type,
+        source=loaded.source,
+    )

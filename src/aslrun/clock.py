@@ -65,7 +65,7 @@ def to_datetime(t: float) -> datetime:
 
 def format_iso(t: float) -> str:
     """ISO 8601 with milliseconds and ``Z``, as AWS writes context timestamps."""
-    ms = int(round(t * 1000))
+    ms = round(t * 1000)
     secs, milli = divmod(ms, 1000)
     return _time.strftime("%Y-%m-%dT%H:%M:%S", _time.gmtime(secs)) + f".{milli:03d}Z"
 

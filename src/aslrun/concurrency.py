@@ -6,6 +6,8 @@ A Parallel branch and a Map iteration each run as their own process with their o
 
 from __future__ import annotations
 
+import contextlib
+import functools
 from collections.abc import Callable, Generator
 from typing import Any
 
@@ -21,16 +23,20 @@ from aslrun.states import complete, run_machine, with_retry_and_catch
 __all__ = ["run_map", "run_parallel"]
 
 
-def _spawn(frame: Frame, machine: Machine, data: JSON,
-           before: Callable[[Frame], None] | None = None,
-           after: Callable[[Frame, StatesError | None], None] | None = None,
-           *, separate: bool = False) -> Proc:
+def _spawn(
+    frame: Frame,
+    machine: Machine,
+    data: JSON,
+    before: Callable[[Frame], None] | None = None,
+    after: Callable[[Frame, StatesError | None], None] | None = None,
+    *,
+    separate: bool = False,
+) -> Proc:
     """A child process running ``machine``; ``separate``: as a child execution with its own
     history and no access to the parent's variables (Distributed Map)."""
     if separate:
         rt = frame.rt.child_execution()
-        started = rt.history.add(rt.clock.now(), "ExecutionStarted", 0,
-                                 {"input": Payload(data)})
+        started = rt.history.add(rt.clock.now(), "ExecutionStarted", 0, {"input": Payload(data)})
         child = Frame(rt, machine, Variables(), started)
     else:
         child = Frame(frame.rt, machine, Variables(frame.variables), frame.last)
@@ -72,7 +78,9 @@ def run_parallel(state: ParallelState, frame: Frame, data: JSON) -> StateGen:
                 return True
             return False
 
-        factories = [(lambda b=b: _spawn(frame, b, effective)) for b in state.branches]
+        factories: list[Callable[[], Proc]] = [
+            functools.partial(_spawn, frame, b, effective) for b in state.branches
+        ]
         outcomes = yield Join(factories, 0, on_done)
         if failure:
             raise failure[0]
@@ -80,7 +88,8 @@ def run_parallel(state: ParallelState, frame: Frame, data: JSON) -> StateGen:
         return _select(state, run, result)
 
     ok, value = yield from with_retry_and_catch(
-        frame, run, state, attempt, lambda err: frame.event("ParallelStateFailed"))
+        frame, run, state, attempt, lambda err: _record(frame, "ParallelStateFailed")
+    )
     if not ok:
         return run.next_override, value
     try:
@@ -88,6 +97,10 @@ def run_parallel(state: ParallelState, frame: Frame, data: JSON) -> StateGen:
     except StateFailure as f:
         raise frame.located(run, f) from None
     return state.next, out
+
+
+def _record(frame: Frame, event_type: str) -> None:
+    frame.event(event_type)
 
 
 def _effective(state: ParallelState | MapState, run: StateRun, data: JSON) -> JSON:
@@ -114,8 +127,13 @@ def _select(state: ParallelState | MapState, run: StateRun, result: JSON) -> JSO
 class _MapConfig:
     __slots__ = ("items", "max_concurrency", "tolerated_count", "tolerated_percentage")
 
-    def __init__(self, items: list[JSON], max_concurrency: int,
-                 tolerated_count: int | None, tolerated_percentage: float | None) -> None:
+    def __init__(
+        self,
+        items: list[JSON],
+        max_concurrency: int,
+        tolerated_count: int | None,
+        tolerated_percentage: float | None,
+    ) -> None:
         self.items = items
         self.max_concurrency = max_concurrency
         self.tolerated_count = tolerated_count
@@ -142,7 +160,8 @@ def run_map(state: MapState, frame: Frame, data: JSON) -> StateGen:
         return _select(state, run, result)
 
     ok, value = yield from with_retry_and_catch(
-        frame, run, state, attempt, lambda err: frame.event("MapStateFailed"))
+        frame, run, state, attempt, lambda err: _record(frame, "MapStateFailed")
+    )
     if not ok:
         return run.next_override, value
     try:
@@ -152,8 +171,9 @@ def run_map(state: MapState, frame: Frame, data: JSON) -> StateGen:
     return state.next, out
 
 
-def _iterate(state: MapState, frame: Frame, run: StateRun, effective: JSON,
-             config: _MapConfig) -> Generator[Any, Any, JSON]:
+def _iterate(
+    state: MapState, frame: Frame, run: StateRun, effective: JSON, config: _MapConfig
+) -> Generator[Any, Any, JSON]:
     items = config.items
     distributed = state.mode == "DISTRIBUTED"
     if distributed:
@@ -178,21 +198,23 @@ def _iterate(state: MapState, frame: Frame, run: StateRun, effective: JSON,
 
         def after(child: Frame, error: StatesError | None) -> None:
             if not distributed:
-                child.event("MapIterationFailed" if error else "MapIterationSucceeded",
-                            {"name": state.name, "index": i})
+                child.event(
+                    "MapIterationFailed" if error else "MapIterationSucceeded",
+                    {"name": state.name, "index": i},
+                )
 
-        return lambda: _spawn(frame, processor, inputs[i], before, after,
-                              separate=distributed)
+        return lambda: _spawn(frame, processor, inputs[i], before, after, separate=distributed)
 
-    outcomes = yield Join([factory(i) for i in range(len(items))], config.max_concurrency,
-                          on_done)
+    outcomes = yield Join([factory(i) for i in range(len(items))], config.max_concurrency, on_done)
     if len(failures) > tolerated:
         if distributed:
             frame.event("MapRunFailed", {"error": "States.ExceedToleratedFailureThreshold"})
         if config.tolerated_count is None and config.tolerated_percentage is None:
             raise failures[0]
-        raise StatesError("States.ExceedToleratedFailureThreshold",
-                          "The specified tolerated failure threshold was exceeded")
+        raise StatesError(
+            "States.ExceedToleratedFailureThreshold",
+            "The specified tolerated failure threshold was exceeded",
+        )
     if distributed:
         frame.event("MapRunSucceeded")
     frame.event("MapStateSucceeded")
@@ -204,12 +226,12 @@ def _map_run_arn(frame: Frame, state: MapState) -> str:
     name = rt.context_execution["Name"]
     machine = rt.context_machine["Name"]
     label = state.label or state.name
-    return (f"arn:aws:states:{rt.region}:{rt.account}:mapRun:{machine}/{label}:"
-            f"{name}")
+    return f"arn:aws:states:{rt.region}:{rt.account}:mapRun:{machine}/{label}:{name}"
 
 
-def _item_input(selector: Template | None, run: StateRun, effective: JSON, index: int,
-                item: JSON) -> JSON:
+def _item_input(
+    selector: Template | None, run: StateRun, effective: JSON, index: int, item: JSON
+) -> JSON:
     if selector is None:
         return item
     run.map_item = {"Index": index, "Value": item}
@@ -228,12 +250,23 @@ def _tolerated(config: _MapConfig, total: int) -> int:
     return max(limits) if limits else 0
 
 
-def _map_config(state: MapState, run: StateRun, effective: JSON,
-                items: list[JSON]) -> _MapConfig:
-    max_conc = _integer(state.max_concurrency, state.max_concurrency_path, "MaxConcurrency",
-                        run, effective, minimum=0)
-    count = _integer(state.tolerated_failure_count, state.tolerated_failure_count_path,
-                     "ToleratedFailureCount", run, effective, minimum=None)
+def _map_config(state: MapState, run: StateRun, effective: JSON, items: list[JSON]) -> _MapConfig:
+    max_conc = _integer(
+        state.max_concurrency,
+        state.max_concurrency_path,
+        "MaxConcurrency",
+        run,
+        effective,
+        minimum=0,
+    )
+    count = _integer(
+        state.tolerated_failure_count,
+        state.tolerated_failure_count_path,
+        "ToleratedFailureCount",
+        run,
+        effective,
+        minimum=None,
+    )
     if count is not None and count < 0:
         raise StateFailure("States.Runtime", "ToleratedFailureCount cannot be negative.")
     pct = _percentage(state, run, effective)
@@ -243,15 +276,17 @@ def _map_config(state: MapState, run: StateRun, effective: JSON,
 def _items(state: MapState, run: StateRun, effective: JSON) -> list[JSON]:
     if state.query_language == "JSONata":
         if state.items is not None:
-
             value = evaluate_typed(state.items, run, "Items", "array")
         else:
             value = effective
         error = "States.QueryEvaluationError"
     else:
         path = state.items_path
-        value = effective if path is None or path is NULL else _path_value(
-            path, run, effective, "ItemsPath")
+        value = (
+            effective
+            if path is None or path is NULL
+            else _path_value(path, run, effective, "ItemsPath")
+        )
         error = "States.Runtime"
     if not isinstance(value, list):
         raise StateFailure(error, f"Map state input must be an array but was: {dumps(value)}")
@@ -266,25 +301,28 @@ def _path_value(path: Any, run: StateRun, data: JSON, field: str) -> JSON:
         raise StateFailure(
             "States.Runtime",
             f"The JSONPath '{path.text}' specified for the field '{field}' could not be found "
-            f"in the input '{dumps(data)}'") from None
+            f"in the input '{dumps(data)}'",
+        ) from None
 
 
-def _integer(value: Any, path: Path | None, field: str, run: StateRun, data: JSON, *,
-             minimum: int | None) -> int | None:
+def _integer(
+    value: Any, path: Path | None, field: str, run: StateRun, data: JSON, *, minimum: int | None
+) -> int | None:
     if path is not None:
         got = _path_value(path, run, data, f"{field}Path")
         if isinstance(got, str) and got.strip().lstrip("-").isdigit():
             got = int(got)  # AWS reads a numeric string too
-        if isinstance(got, bool) or (not isinstance(got, int) and not (
-                isinstance(got, float) and got.is_integer())):
+        if isinstance(got, bool) or (
+            not isinstance(got, int) and not (isinstance(got, float) and got.is_integer())
+        ):
             shown = got if isinstance(got, str) else dumps(got)
             raise StateFailure(
                 "States.Runtime",
-                f"The {field}Path field refers to value \"{shown}\" which is not a valid "
-                f"integer: {path.text}")
+                f'The {field}Path field refers to value "{shown}" which is not a valid '
+                f"integer: {path.text}",
+            )
         return int(got)
     if isinstance(value, Template):
-
         return int(evaluate_typed(value, run, field, "integer"))
     return None if value is None else int(value)
 
@@ -295,24 +333,22 @@ def _percentage(state: MapState, run: StateRun, data: JSON) -> float | None:
     if path is not None:
         got = _path_value(path, run, data, "ToleratedFailurePercentagePath")
         if isinstance(got, str):
-            try:
+            with contextlib.suppress(ValueError):
                 got = float(got)
-            except ValueError:
-                pass
         if isinstance(got, bool) or not isinstance(got, (int, float)):
             shown = got if isinstance(got, str) else dumps(got)
             raise StateFailure(
                 "States.Runtime",
-                f"The ToleratedFailurePercentagePath field refers to value \"{shown}\" which is "
-                f"not a valid float: {path.text}")
+                f'The ToleratedFailurePercentagePath field refers to value "{shown}" which is '
+                f"not a valid float: {path.text}",
+            )
         value = got
     elif isinstance(value, Template):
-
-        value = evaluate_typed(value, run, "ToleratedFailurePercentage",
-                                       "number")
+        value = evaluate_typed(value, run, "ToleratedFailurePercentage", "number")
     if value is None:
         return None
     if not 0 <= value <= 100:
-        raise StateFailure("States.Runtime", "ToleratedFailurePercentage must be between 0 and "
-                           "100.")
+        raise StateFailure(
+            "States.Runtime", "ToleratedFailurePercentage must be between 0 and 100."
+        )
     return float(value)

@@ -54,8 +54,9 @@ class Scope:
 
     __slots__ = ("data", "error_output", "result", "run")
 
-    def __init__(self, data: JSON, run: RunInfo, result: Any = None,
-                 error_output: Any = None) -> None:
+    def __init__(
+        self, data: JSON, run: RunInfo, result: Any = None, error_output: Any = None
+    ) -> None:
         self.data = data
         self.run = run
         self.result = result
@@ -112,8 +113,9 @@ def _compile_node(raw: JSON, where: Where, problems: list[Diagnostic]) -> tuple[
     return (lambda scope: raw), True
 
 
-def _compile_object(raw: dict[str, JSON], where: Where,
-                    problems: list[Diagnostic]) -> tuple[Node, bool]:
+def _compile_object(
+    raw: dict[str, JSON], where: Where, problems: list[Diagnostic]
+) -> tuple[Node, bool]:
     entries: list[tuple[str, Node]] = []
     static = True
     for key, value in raw.items():
@@ -134,16 +136,20 @@ def _compile_object(raw: dict[str, JSON], where: Where,
     return build, False
 
 
-def compile_dynamic_value(value: JSON, field: str, where: Where,
-                          problems: list[Diagnostic]) -> Template:
+def compile_dynamic_value(
+    value: JSON, field: str, where: Where, problems: list[Diagnostic]
+) -> Template:
     """Compile one path-or-intrinsic value (ErrorPath, CausePath, ...) named ``field``."""
     return Template(value, _compile_dynamic(field, value, where, problems), False)
 
 
 def _compile_dynamic(key: str, value: JSON, where: Where, problems: list[Diagnostic]) -> Node:
     if not isinstance(value, str):
-        problems.append(Diagnostic(where, "the value of a field ending in '.$' must be a path "
-                                   "or an intrinsic function"))
+        problems.append(
+            Diagnostic(
+                where, "the value of a field ending in '.$' must be a path or an intrinsic function"
+            )
+        )
         return lambda scope: None
     from aslrun import intrinsics  # noqa: PLC0415  (intrinsics imports paths; keep load order light)
 
@@ -153,8 +159,9 @@ def _compile_dynamic(key: str, value: JSON, where: Where, problems: list[Diagnos
         except intrinsics.IntrinsicSyntaxError as e:
             problems.append(Diagnostic(where, f"invalid intrinsic function: {e}"))
             return lambda scope: None
-        return lambda scope: fn.evaluate(lambda p: _resolve_arg(p, key, scope),
-                                         random=_random_of(scope))
+        return lambda scope: fn.evaluate(
+            lambda p: _resolve_arg(p, key, scope), random=_random_of(scope)
+        )
     try:
         path = compile_path(value)
     except PathSyntaxError as e:
@@ -217,8 +224,9 @@ def _has_expression(raw: JSON, is_expr: Callable[[object], bool]) -> bool:
 # InputPath, ResultPath, OutputPath
 
 
-def compile_opt_path(raw: Any, where: Where, problems: list[Diagnostic], *,
-                     reference: bool = False) -> OptPath:
+def compile_opt_path(
+    raw: Any, where: Where, problems: list[Diagnostic], *, reference: bool = False
+) -> OptPath:
     """Compile InputPath/OutputPath/ItemsPath (``reference``: ResultPath)."""
     if raw is None:
         return NULL
@@ -242,8 +250,9 @@ def apply_input_path(path: OptPath, data: JSON, run: RunInfo) -> JSON:
     try:
         return resolve_in(path, Scope(data, run))
     except PathNotFound as err:
-        raise StateFailure("States.Runtime",
-                           f"Invalid path '{path.text}' : {err.message}") from None
+        raise StateFailure(
+            "States.Runtime", f"Invalid path '{path.text}' : {err.message}"
+        ) from None
 
 
 apply_output_path = apply_input_path

@@ -49,11 +49,23 @@ class Join:
     with the list of ``(value, error)`` pairs in child order (None for children never run).
     """
 
-    __slots__ = ("_next", "_running", "_stopped", "factories", "limit", "on_done", "outcomes",
-                 "parent")
+    __slots__ = (
+        "_next",
+        "_running",
+        "_stopped",
+        "factories",
+        "limit",
+        "on_done",
+        "outcomes",
+        "parent",
+    )
 
-    def __init__(self, factories: list[Callable[[], Proc]], limit: int,
-                 on_done: Callable[[int, JSON, StatesError | None], bool]) -> None:
+    def __init__(
+        self,
+        factories: list[Callable[[], Proc]],
+        limit: int,
+        on_done: Callable[[int, JSON, StatesError | None], bool],
+    ) -> None:
         self.factories = factories
         self.limit = limit if limit > 0 else len(factories)
         self.on_done = on_done
@@ -73,8 +85,11 @@ class Join:
 
     def _fill(self) -> None:
         """Start children (each on its own scheduler turn) until the limit is reached."""
-        while (not self._stopped and self._next < len(self.factories)
-               and len(self._running) < self.limit):
+        while (
+            not self._stopped
+            and self._next < len(self.factories)
+            and len(self._running) < self.limit
+        ):
             index = self._next
             self._next += 1
             child = self.factories[index]()
@@ -212,10 +227,23 @@ class Variables(Mapping[str, JSON]):
 class Runtime:
     """Everything one execution shares: clock, history, handlers, identity, randomness."""
 
-    def __init__(self, *, clock: VirtualClock, registry: ResourceRegistry, history: History,
-                 rng: _random.Random, execution_arn: str, execution_name: str,
-                 machine_arn: str, machine_name: str, region: str, account: str,
-                 role_arn: str, start_time: float, input: JSON) -> None:
+    def __init__(
+        self,
+        *,
+        clock: VirtualClock,
+        registry: ResourceRegistry,
+        history: History,
+        rng: _random.Random,
+        execution_arn: str,
+        execution_name: str,
+        machine_arn: str,
+        machine_name: str,
+        region: str,
+        account: str,
+        role_arn: str,
+        start_time: float,
+        input: JSON,
+    ) -> None:
         self.clock = clock
         self.registry = registry
         self.history = history
@@ -250,8 +278,14 @@ class Frame:
 
     __slots__ = ("last", "machine", "map_item", "rt", "variables")
 
-    def __init__(self, rt: Runtime, machine: Machine, variables: Variables, last: int,
-                 map_item: dict[str, JSON] | None = None) -> None:
+    def __init__(
+        self,
+        rt: Runtime,
+        machine: Machine,
+        variables: Variables,
+        last: int,
+        map_item: dict[str, JSON] | None = None,
+    ) -> None:
         self.rt = rt
         self.machine = machine
         self.variables = variables
@@ -267,18 +301,26 @@ class Frame:
     def enter(self, state: State, data: JSON) -> StateRun:
         rt = self.rt
         now = rt.clock.now()
-        event_id = rt.history.add(now, f"{state.type}StateEntered", self.last,
-                                  {"name": state.name, "input": Payload(data)})
+        event_id = rt.history.add(
+            now,
+            f"{state.type}StateEntered",
+            self.last,
+            {"name": state.name, "input": Payload(data)},
+        )
         self.last = event_id
         return StateRun(self, state, now, event_id, data)
 
     def located(self, run: StateRun, failure: StateFailure) -> StatesError:
         """Give a runtime failure AWS's ``An error occurred while executing the state`` prefix."""
-        cause = (f"An error occurred while executing the state '{run.state.name}' "
-                 f"(entered at the event id #{run.entered_id}). {failure.cause}")
+        cause = (
+            f"An error occurred while executing the state '{run.state.name}' "
+            f"(entered at the event id #{run.entered_id}). {failure.cause}"
+        )
         if failure.error == "States.QueryEvaluationError":
-            self.event("EvaluationFailed", {"error": failure.error, "cause": cause,
-                                            "state": run.state.name})
+            self.event(
+                "EvaluationFailed",
+                {"error": failure.error, "cause": cause, "state": run.state.name},
+            )
         return StatesError(failure.error, cause)
 
     def exit(self, run: StateRun, output: JSON, assigned: dict[str, JSON] | None) -> None:
@@ -293,11 +335,22 @@ class Frame:
 class StateRun:
     """One entry into a state: what templates and the context object see."""
 
-    __slots__ = ("_context", "entered", "entered_id", "frame", "input", "map_item",
-                 "next_override", "retry_count", "state", "task_token")
+    __slots__ = (
+        "_context",
+        "entered",
+        "entered_id",
+        "frame",
+        "input",
+        "map_item",
+        "next_override",
+        "retry_count",
+        "state",
+        "task_token",
+    )
 
-    def __init__(self, frame: Frame, state: State, entered: float, entered_id: int,
-                 data: JSON) -> None:
+    def __init__(
+        self, frame: Frame, state: State, entered: float, entered_id: int, data: JSON
+    ) -> None:
         self.frame = frame
         self.state = state
         self.entered = entered
@@ -319,14 +372,20 @@ class StateRun:
 
     def context(self) -> JSON:
         ctx = self._context
-        if ctx is None or ctx["State"]["RetryCount"] != self.retry_count or (
-                self.map_item is not None and ctx.get("Map", {}).get("Item") is not self.map_item):
+        if (
+            ctx is None
+            or ctx["State"]["RetryCount"] != self.retry_count
+            or (self.map_item is not None and ctx.get("Map", {}).get("Item") is not self.map_item)
+        ):
             rt = self.frame.rt
             ctx = {
                 "Execution": rt.context_execution,
                 "StateMachine": rt.context_machine,
-                "State": {"EnteredTime": format_iso(self.entered), "Name": self.state.name,
-                          "RetryCount": self.retry_count},
+                "State": {
+                    "EnteredTime": format_iso(self.entered),
+                    "Name": self.state.name,
+                    "RetryCount": self.retry_count,
+                },
             }
             if self.task_token is not None:
                 ctx["Task"] = {"Token": self.task_token}
@@ -347,6 +406,9 @@ class StateRun:
             states["result"] = scope.result[0]
         if scope.error_output is not None:
             states["errorOutput"] = scope.error_output
-        return jsonata.Bindings(states=states, variables=self.frame.variables,
-                                now_ms=int(round(self.frame.rt.clock.now() * 1000)),
-                                random=self.frame.rt.random)
+        return jsonata.Bindings(
+            states=states,
+            variables=self.frame.variables,
+            now_ms=round(self.frame.rt.clock.now() * 1000),
+            random=self.frame.rt.random,
+        )

@@ -59,8 +59,14 @@ class AslrunError(Exception):
 class LoadError(AslrunError):
     """A file or text could not be read or parsed (JSON/YAML syntax, missing file, ...)."""
 
-    def __init__(self, message: str, *, source: str | None = None,
-                 line: int | None = None, column: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
         self.source = source
         self.line = line
         self.column = column
@@ -81,8 +87,9 @@ class DefinitionError(AslrunError):
         self.source = source
         head = f"{source}: " if source else ""
         count = len(self.problems)
-        lines = [f"{head}invalid state machine definition ({count} problem"
-                 f"{'' if count == 1 else 's'}):"]
+        lines = [
+            f"{head}invalid state machine definition ({count} problem{'' if count == 1 else 's'}):"
+        ]
         lines += [f"  {p}" for p in self.problems]
         super().__init__("\n".join(lines))
 

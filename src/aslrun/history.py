@@ -73,8 +73,14 @@ class HistoryEvent:
 
     __slots__ = ("details", "id", "previous_event_id", "timestamp", "type")
 
-    def __init__(self, id: int, previous_event_id: int, timestamp: float, type: str,
-                 details: dict[str, Any] | None) -> None:
+    def __init__(
+        self,
+        id: int,
+        previous_event_id: int,
+        timestamp: float,
+        type: str,
+        details: dict[str, Any] | None,
+    ) -> None:
         self.id = id
         self.previous_event_id = previous_event_id
         self.timestamp = timestamp
@@ -116,8 +122,9 @@ class History:
     def __init__(self) -> None:
         self.events: list[HistoryEvent] = []
 
-    def add(self, timestamp: float, type: str, previous: int,
-            details: dict[str, Any] | None = None) -> int:
+    def add(
+        self, timestamp: float, type: str, previous: int, details: dict[str, Any] | None = None
+    ) -> int:
         """Record an event; return its id."""
         events = self.events
         event_id = len(events) + 1

@@ -57,8 +57,9 @@ class Template:
 
     __slots__ = ("evaluate", "inner", "raw", "static")
 
-    def __init__(self, raw: JSON, evaluate: Callable[[Any], JSON], static: bool,
-                 inner: Any = None) -> None:
+    def __init__(
+        self, raw: JSON, evaluate: Callable[[Any], JSON], static: bool, inner: Any = None
+    ) -> None:
         self.raw = raw
         self.evaluate = evaluate
         self.static = static
@@ -197,8 +198,16 @@ class MapState(StateBase):
     catch: tuple[Catcher, ...] = ()
 
 
-State = (PassState | TaskState | ChoiceState | WaitState | SucceedState | FailState
-         | ParallelState | MapState)
+State = (
+    PassState
+    | TaskState
+    | ChoiceState
+    | WaitState
+    | SucceedState
+    | FailState
+    | ParallelState
+    | MapState
+)
 
 
 @dataclass(frozen=True, slots=True)

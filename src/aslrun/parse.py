@@ -88,17 +88,24 @@ def _machine(raw: Mapping[str, Any], where: Where, ctx: _Ctx, lang: QueryLanguag
     for name, state in states.items():
         _check_targets(state, states_raw, (*where, "States", name), ctx)
     timeout = raw.get("TimeoutSeconds")
-    return Machine(start_at, states, lang,
-                   timeout if isinstance(timeout, int) and not isinstance(timeout, bool) else None,
-                   raw.get("Comment") if isinstance(raw.get("Comment"), str) else None, where)
+    return Machine(
+        start_at,
+        states,
+        lang,
+        timeout if isinstance(timeout, int) and not isinstance(timeout, bool) else None,
+        raw.get("Comment") if isinstance(raw.get("Comment"), str) else None,
+        where,
+    )
 
 
 def _check_targets(state: State, names: Mapping[str, Any], where: Where, ctx: _Ctx) -> None:
     targets: list[tuple[Where, str | None]] = [((*where, "Next"), state.next)]
     if isinstance(state, ChoiceState):
         targets.append(((*where, "Default"), state.default))
-        targets += [((*where, "Choices", i, "Next"), getattr(r, "next", None))
-                    for i, r in enumerate(state.choices)]
+        targets += [
+            ((*where, "Choices", i, "Next"), getattr(r, "next", None))
+            for i, r in enumerate(state.choices)
+        ]
     for i, c in enumerate(getattr(state, "catch", ())):
         targets.append(((*where, "Catch", i, "Next"), c.next))
     for loc, target in targets:
@@ -109,8 +116,9 @@ def _check_targets(state: State, names: Mapping[str, Any], where: Where, ctx: _C
 # ----------------------------------------------------------------------------------------------
 
 
-def _state(name: str, raw: Mapping[str, Any], where: Where, ctx: _Ctx,
-           inherited: QueryLanguage) -> State | None:
+def _state(
+    name: str, raw: Mapping[str, Any], where: Where, ctx: _Ctx, inherited: QueryLanguage
+) -> State | None:
     stype = raw.get("Type")
     builder = _BUILDERS.get(stype) if isinstance(stype, str) else None
     if builder is None:
@@ -118,19 +126,25 @@ def _state(name: str, raw: Mapping[str, Any], where: Where, ctx: _Ctx,
         return None
     lang_raw = raw.get("QueryLanguage", inherited)
     lang: QueryLanguage = "JSONata" if lang_raw == "JSONata" else "JSONPath"
-    common = _common(name, stype, raw, where, ctx, lang)
+    common = _common(name, str(stype), raw, where, ctx, lang)
     return builder(raw, where, ctx, common)
 
 
-def _common(name: str, stype: str, raw: Mapping[str, Any], where: Where, ctx: _Ctx,
-            lang: QueryLanguage) -> dict[str, Any]:
+def _common(
+    name: str, stype: str, raw: Mapping[str, Any], where: Where, ctx: _Ctx, lang: QueryLanguage
+) -> dict[str, Any]:
     nxt = raw.get("Next")
     if nxt is not None and not isinstance(nxt, str):
         ctx.problem((*where, "Next"), "must be a string")
         nxt = None
     out: dict[str, Any] = {
-        "name": name, "type": stype, "where": where, "query_language": lang,
-        "next": nxt, "end": raw.get("End") is True, "raw": raw,
+        "name": name,
+        "type": stype,
+        "where": where,
+        "query_language": lang,
+        "next": nxt,
+        "end": raw.get("End") is True,
+        "raw": raw,
     }
     if stype not in ("Choice", "Succeed", "Fail") and nxt is None and raw.get("End") is not True:
         ctx.problem(where, "a state of this type needs 'Next' or 'End: true'")
@@ -159,8 +173,9 @@ def _jsonata(raw: Any, field: str, where: Where, ctx: _Ctx) -> Template:
     return compile_jsonata(raw, field, where, ctx.problems)
 
 
-def _payload(raw: Mapping[str, Any], key: str, where: Where, ctx: _Ctx,
-             lang: QueryLanguage) -> Template | None:
+def _payload(
+    raw: Mapping[str, Any], key: str, where: Where, ctx: _Ctx, lang: QueryLanguage
+) -> Template | None:
     if key not in raw:
         return None
     if lang == "JSONata":
@@ -171,8 +186,7 @@ def _payload(raw: Mapping[str, Any], key: str, where: Where, ctx: _Ctx,
 def _result_path(raw: Mapping[str, Any], where: Where, ctx: _Ctx) -> Any:
     if "ResultPath" not in raw:
         return None
-    return compile_opt_path(raw["ResultPath"], (*where, "ResultPath"), ctx.problems,
-                            reference=True)
+    return compile_opt_path(raw["ResultPath"], (*where, "ResultPath"), ctx.problems, reference=True)
 
 
 def _opt_path_field(raw: Mapping[str, Any], key: str, where: Where, ctx: _Ctx) -> Path | None:
@@ -189,8 +203,9 @@ def _opt_path_field(raw: Mapping[str, Any], key: str, where: Where, ctx: _Ctx) -
         return None
 
 
-def _number_field(raw: Mapping[str, Any], key: str, where: Where, ctx: _Ctx,
-                  lang: QueryLanguage) -> Any:
+def _number_field(
+    raw: Mapping[str, Any], key: str, where: Where, ctx: _Ctx, lang: QueryLanguage
+) -> Any:
     value = raw.get(key)
     if value is None:
         return None
@@ -209,10 +224,14 @@ def _number_field(raw: Mapping[str, Any], key: str, where: Where, ctx: _Ctx,
 def _pass(raw: Mapping[str, Any], where: Where, ctx: _Ctx, c: dict[str, Any]) -> State:
     lang = c["query_language"]
     too_large = "Result" in raw and size_in_bytes(raw["Result"]) > MAX_PAYLOAD_BYTES
-    return PassState(**c, result=raw.get("Result"), has_result="Result" in raw,
-                     result_too_large=too_large,
-                     parameters=_payload(raw, "Parameters", where, ctx, lang),
-                     result_path=_result_path(raw, where, ctx))
+    return PassState(
+        **c,
+        result=raw.get("Result"),
+        has_result="Result" in raw,
+        result_too_large=too_large,
+        parameters=_payload(raw, "Parameters", where, ctx, lang),
+        result_path=_result_path(raw, where, ctx),
+    )
 
 
 def _task(raw: Mapping[str, Any], where: Where, ctx: _Ctx, c: dict[str, Any]) -> State:
@@ -222,9 +241,11 @@ def _task(raw: Mapping[str, Any], where: Where, ctx: _Ctx, c: dict[str, Any]) ->
         ctx.problem((*where, "Resource"), "is required and must be a string")
         resource = ""
     return TaskState(
-        **c, resource=resource,
-        parameters=_payload(raw, "Arguments" if lang == "JSONata" else "Parameters",
-                            where, ctx, lang),
+        **c,
+        resource=resource,
+        parameters=_payload(
+            raw, "Arguments" if lang == "JSONata" else "Parameters", where, ctx, lang
+        ),
         result_selector=_payload(raw, "ResultSelector", where, ctx, lang),
         result_path=_result_path(raw, where, ctx),
         timeout_seconds=_number_field(raw, "TimeoutSeconds", where, ctx, lang),
@@ -232,7 +253,8 @@ def _task(raw: Mapping[str, Any], where: Where, ctx: _Ctx, c: dict[str, Any]) ->
         heartbeat_seconds=_number_field(raw, "HeartbeatSeconds", where, ctx, lang),
         heartbeat_seconds_path=_opt_path_field(raw, "HeartbeatSecondsPath", where, ctx),
         credentials=_payload(raw, "Credentials", where, ctx, lang),
-        retry=_retriers(raw, where, ctx), catch=_catchers(raw, where, ctx, lang),
+        retry=_retriers(raw, where, ctx),
+        catch=_catchers(raw, where, ctx, lang),
     )
 
 
@@ -248,11 +270,15 @@ def _choice(raw: Mapping[str, Any], where: Where, ctx: _Ctx, c: dict[str, Any]) 
             return _assign_jsonpath(value, fwhere, ctx)
         return value
 
-    rules = choice.compile_choices(raw.get("Choices"), (*where, "Choices"), ctx.problems,
-                                   query_language=lang, compile_field=compile_field)
+    rules = choice.compile_choices(
+        raw.get("Choices"),
+        (*where, "Choices"),
+        ctx.problems,
+        query_language=lang,
+        compile_field=compile_field,
+    )
     default = raw.get("Default")
-    return ChoiceState(**c, choices=rules,
-                       default=default if isinstance(default, str) else None)
+    return ChoiceState(**c, choices=rules, default=default if isinstance(default, str) else None)
 
 
 def _wait(raw: Mapping[str, Any], where: Where, ctx: _Ctx, c: dict[str, Any]) -> State:
@@ -263,10 +289,13 @@ def _wait(raw: Mapping[str, Any], where: Where, ctx: _Ctx, c: dict[str, Any]) ->
 
         if jsonata.is_expression(timestamp):
             timestamp = _jsonata(timestamp, "Timestamp", (*where, "Timestamp"), ctx)
-    return WaitState(**c, seconds=_number_field(raw, "Seconds", where, ctx, lang),
-                     seconds_path=_opt_path_field(raw, "SecondsPath", where, ctx),
-                     timestamp=timestamp,
-                     timestamp_path=_opt_path_field(raw, "TimestampPath", where, ctx))
+    return WaitState(
+        **c,
+        seconds=_number_field(raw, "Seconds", where, ctx, lang),
+        seconds_path=_opt_path_field(raw, "SecondsPath", where, ctx),
+        timestamp=timestamp,
+        timestamp_path=_opt_path_field(raw, "TimestampPath", where, ctx),
+    )
 
 
 def _succeed(raw: Mapping[str, Any], where: Where, ctx: _Ctx, c: dict[str, Any]) -> State:
@@ -295,15 +324,19 @@ def _parallel(raw: Mapping[str, Any], where: Where, ctx: _Ctx, c: dict[str, Any]
         branches_raw = []
     branches = tuple(
         _machine(b, (*where, "Branches", i), ctx, ctx.top_language)
-        for i, b in enumerate(branches_raw) if isinstance(b, dict)
+        for i, b in enumerate(branches_raw)
+        if isinstance(b, dict)
     )
     return ParallelState(
-        **c, branches=branches,
-        parameters=_payload(raw, "Arguments" if lang == "JSONata" else "Parameters",
-                            where, ctx, lang),
+        **c,
+        branches=branches,
+        parameters=_payload(
+            raw, "Arguments" if lang == "JSONata" else "Parameters", where, ctx, lang
+        ),
         result_selector=_payload(raw, "ResultSelector", where, ctx, lang),
         result_path=_result_path(raw, where, ctx),
-        retry=_retriers(raw, where, ctx), catch=_catchers(raw, where, ctx, lang),
+        retry=_retriers(raw, where, ctx),
+        catch=_catchers(raw, where, ctx, lang),
     )
 
 
@@ -326,47 +359,57 @@ def _map(raw: Mapping[str, Any], where: Where, ctx: _Ctx, c: dict[str, Any]) -> 
         if "Items" in raw:
             fields["items"] = _jsonata(raw["Items"], "Items", (*where, "Items"), ctx)
     elif "ItemsPath" in raw:
-        fields["items_path"] = compile_opt_path(raw["ItemsPath"], (*where, "ItemsPath"),
-                                                ctx.problems)
-    for k, attr in (("MaxConcurrency", "max_concurrency"),
-                    ("ToleratedFailurePercentage", "tolerated_failure_percentage"),
-                    ("ToleratedFailureCount", "tolerated_failure_count")):
+        fields["items_path"] = compile_opt_path(
+            raw["ItemsPath"], (*where, "ItemsPath"), ctx.problems
+        )
+    for k, attr in (
+        ("MaxConcurrency", "max_concurrency"),
+        ("ToleratedFailurePercentage", "tolerated_failure_percentage"),
+        ("ToleratedFailureCount", "tolerated_failure_count"),
+    ):
         if k in raw:
             fields[attr] = _number_field(raw, k, where, ctx, lang)
-    for k, attr in (("MaxConcurrencyPath", "max_concurrency_path"),
-                    ("ToleratedFailurePercentagePath", "tolerated_failure_percentage_path"),
-                    ("ToleratedFailureCountPath", "tolerated_failure_count_path")):
+    for k, attr in (
+        ("MaxConcurrencyPath", "max_concurrency_path"),
+        ("ToleratedFailurePercentagePath", "tolerated_failure_percentage_path"),
+        ("ToleratedFailureCountPath", "tolerated_failure_count_path"),
+    ):
         fields[attr] = _opt_path_field(raw, k, where, ctx)
     _map_distributed_fields(raw, where, ctx, lang, fields)
     return MapState(
-        **c, processor=processor, mode=cast(Any, mode), execution_type=exec_type,
+        **c,
+        processor=processor,
+        mode=cast(Any, mode),
+        execution_type=exec_type,
         item_selector=_payload(raw, "ItemSelector", where, ctx, lang),
         parameters=_payload(raw, "Parameters", where, ctx, lang),
         label=raw.get("Label") if isinstance(raw.get("Label"), str) else None,
         result_selector=_payload(raw, "ResultSelector", where, ctx, lang),
         result_path=_result_path(raw, where, ctx),
-        retry=_retriers(raw, where, ctx), catch=_catchers(raw, where, ctx, lang), **fields,
+        retry=_retriers(raw, where, ctx),
+        catch=_catchers(raw, where, ctx, lang),
+        **fields,
     )
 
 
-def _map_distributed_fields(raw: Mapping[str, Any], where: Where, ctx: _Ctx,
-                            lang: QueryLanguage, fields: dict[str, Any]) -> None:
+def _map_distributed_fields(
+    raw: Mapping[str, Any], where: Where, ctx: _Ctx, lang: QueryLanguage, fields: dict[str, Any]
+) -> None:
     args_key = "Arguments" if lang == "JSONata" else "Parameters"
     reader = raw.get("ItemReader")
     if isinstance(reader, dict):
         fields["item_reader"] = reader
-        fields["item_reader_params"] = _payload(reader, args_key, (*where, "ItemReader"),
-                                                ctx, lang)
+        fields["item_reader_params"] = _payload(reader, args_key, (*where, "ItemReader"), ctx, lang)
     batcher = raw.get("ItemBatcher")
     if isinstance(batcher, dict):
         fields["item_batcher"] = batcher
-        fields["batch_input"] = _payload(batcher, "BatchInput", (*where, "ItemBatcher"),
-                                         ctx, lang)
+        fields["batch_input"] = _payload(batcher, "BatchInput", (*where, "ItemBatcher"), ctx, lang)
     writer = raw.get("ResultWriter")
     if isinstance(writer, dict):
         fields["result_writer"] = writer
-        fields["result_writer_params"] = _payload(writer, args_key, (*where, "ResultWriter"),
-                                                  ctx, lang)
+        fields["result_writer_params"] = _payload(
+            writer, args_key, (*where, "ResultWriter"), ctx, lang
+        )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -388,15 +431,18 @@ def _retriers(raw: Mapping[str, Any], where: Where, ctx: _Ctx) -> tuple[Retrier,
             ctx.problem(rwhere, "a retrier must be an object")
             continue
         jitter = r.get("JitterStrategy", "NONE")
-        out.append(Retrier(
-            error_equals=_errors(r.get("ErrorEquals"), (*rwhere, "ErrorEquals"), ctx),
-            interval_seconds=_num(r, "IntervalSeconds", 1, rwhere, ctx),
-            max_attempts=int(_num(r, "MaxAttempts", 3, rwhere, ctx)),
-            backoff_rate=_num(r, "BackoffRate", 2.0, rwhere, ctx),
-            max_delay_seconds=(_num(r, "MaxDelaySeconds", 0, rwhere, ctx)
-                               if "MaxDelaySeconds" in r else None),
-            jitter="FULL" if jitter == "FULL" else "NONE",
-        ))
+        out.append(
+            Retrier(
+                error_equals=_errors(r.get("ErrorEquals"), (*rwhere, "ErrorEquals"), ctx),
+                interval_seconds=_num(r, "IntervalSeconds", 1, rwhere, ctx),
+                max_attempts=int(_num(r, "MaxAttempts", 3, rwhere, ctx)),
+                backoff_rate=_num(r, "BackoffRate", 2.0, rwhere, ctx),
+                max_delay_seconds=(
+                    _num(r, "MaxDelaySeconds", 0, rwhere, ctx) if "MaxDelaySeconds" in r else None
+                ),
+                jitter="FULL" if jitter == "FULL" else "NONE",
+            )
+        )
     return tuple(out)
 
 
@@ -408,8 +454,9 @@ def _num(r: Mapping[str, Any], key: str, default: float, where: Where, ctx: _Ctx
     return value
 
 
-def _catchers(raw: Mapping[str, Any], where: Where, ctx: _Ctx,
-              lang: QueryLanguage) -> tuple[Catcher, ...]:
+def _catchers(
+    raw: Mapping[str, Any], where: Where, ctx: _Ctx, lang: QueryLanguage
+) -> tuple[Catcher, ...]:
     out: list[Catcher] = []
     for i, c in enumerate(raw.get("Catch") or ()):
         cwhere = (*where, "Catch", i)
@@ -421,20 +468,42 @@ def _catchers(raw: Mapping[str, Any], where: Where, ctx: _Ctx,
             ctx.problem((*cwhere, "Next"), "is required and must be a string")
             continue
         if lang == "JSONata":
-            out.append(Catcher(
-                _errors(c.get("ErrorEquals"), (*cwhere, "ErrorEquals"), ctx), nxt,
-                output=(_jsonata(c["Output"], "Output", (*cwhere, "Output"), ctx)
-                        if "Output" in c else None),
-                assign=(_jsonata(c["Assign"], "Assign", (*cwhere, "Assign"), ctx)
-                        if "Assign" in c else None)))
+            out.append(
+                Catcher(
+                    _errors(c.get("ErrorEquals"), (*cwhere, "ErrorEquals"), ctx),
+                    nxt,
+                    output=(
+                        _jsonata(c["Output"], "Output", (*cwhere, "Output"), ctx)
+                        if "Output" in c
+                        else None
+                    ),
+                    assign=(
+                        _jsonata(c["Assign"], "Assign", (*cwhere, "Assign"), ctx)
+                        if "Assign" in c
+                        else None
+                    ),
+                )
+            )
         else:
-            rp = (compile_opt_path(c["ResultPath"], (*cwhere, "ResultPath"), ctx.problems,
-                                   reference=True) if "ResultPath" in c else None)
-            out.append(Catcher(
-                _errors(c.get("ErrorEquals"), (*cwhere, "ErrorEquals"), ctx), nxt,
-                result_path=rp,
-                assign=(_assign_jsonpath(c["Assign"], (*cwhere, "Assign"), ctx)
-                        if "Assign" in c else None)))
+            rp = (
+                compile_opt_path(
+                    c["ResultPath"], (*cwhere, "ResultPath"), ctx.problems, reference=True
+                )
+                if "ResultPath" in c
+                else None
+            )
+            out.append(
+                Catcher(
+                    _errors(c.get("ErrorEquals"), (*cwhere, "ErrorEquals"), ctx),
+                    nxt,
+                    result_path=rp,
+                    assign=(
+                        _assign_jsonpath(c["Assign"], (*cwhere, "Assign"), ctx)
+                        if "Assign" in c
+                        else None
+                    ),
+                )
+            )
     return tuple(out)
 
 

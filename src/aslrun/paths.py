@@ -99,7 +99,7 @@ def is_path(text: str) -> bool:
 
 def compile_path(text: str) -> Path:
     """Compile a path (``$...``, ``$$...`` or ``$var...``); raise PathSyntaxError if invalid."""
-    if not isinstance(text, str) or not text.startswith("$"):
+    if not text.startswith("$"):
         raise PathSyntaxError(f"a path must start with '$': {text!r}")
     if text.startswith("$$"):
         kind: PathKind = "context"
@@ -108,7 +108,7 @@ def compile_path(text: str) -> Path:
     else:
         m = _VAR_NAME.match(text, 1)
         if m:
-            kind, variable, rest = "variable", m.group(0), text[m.end():]
+            kind, variable, rest = "variable", m.group(0), text[m.end() :]
         else:
             kind, variable, rest = "input", None, text[1:]
     steps = _plain_steps(rest)
@@ -127,8 +127,9 @@ def compile_reference_path(text: str) -> Path:
     return path
 
 
-def resolve(path: Path, data: JSON, context: JSON,
-            variables: Mapping[str, JSON] | None = None) -> JSON:
+def resolve(
+    path: Path, data: JSON, context: JSON, variables: Mapping[str, JSON] | None = None
+) -> JSON:
     """Evaluate ``path`` against the state input, the context object or the variables."""
     if path.kind == "input":
         return path.get(data)
@@ -216,12 +217,12 @@ def _plain_steps(rest: str) -> tuple[Step, ...] | None:
 
 
 def _compile_extended(text: str, kind: PathKind, variable: str | None, rest: str) -> Path:
-    from jsonpath_ng.exceptions import JsonPathLexerError, JsonPathParserError  # noqa: PLC0415
-    from jsonpath_ng.ext import parse  # noqa: PLC0415  (imported only when a path needs it)
+    # Imported only when a definition has a non-plain path: most never pay for it.
+    from jsonpath_ng.ext.parser import parse  # noqa: PLC0415
 
     try:
         expr = parse("$" + rest)
-    except (JsonPathLexerError, JsonPathParserError, Exception) as e:  # jsonpath-ng raises bare Exception too
+    except Exception as e:  # jsonpath-ng raises its own errors and bare Exception alike
         raise PathSyntaxError(f"invalid JSONPath {text!r}: {e}") from None
     definite = not any(tok in rest for tok in ("*", "..", "?", ":", ","))
     return Path(text, kind, variable, None, expr, definite)
@@ -239,6 +240,6 @@ def _bracket(text: str) -> str:
 
 
 def _bracket_steps(steps: tuple[Step, ...], path: Path) -> str:
-    head = "$" if path.kind == "input" else ("$$" if path.kind == "context" else f"${path.variable}")
+    head = {"input": "$", "context": "$$"}.get(path.kind, f"${path.variable}")
     parts = [f"[{s}]" if isinstance(s, int) else f"['{s}']" for s in steps]
     return head + "".join(parts)

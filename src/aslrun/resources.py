@@ -57,8 +57,11 @@ class ResourceInfo:
 
     @property
     def is_lambda_invoke(self) -> bool:
-        return self.kind == "service" and self.resource_type == "lambda" and \
-            self.resource.startswith("invoke")
+        return (
+            self.kind == "service"
+            and self.resource_type == "lambda"
+            and self.resource.startswith("invoke")
+        )
 
 
 def describe_resource(resource: str) -> ResourceInfo:
@@ -71,7 +74,7 @@ def describe_resource(resource: str) -> ResourceInfo:
         service = m.group("service")
         pattern = next((s for s in _SUFFIXES if service.endswith(s)), "")
         if service.startswith("aws-sdk:"):
-            _, svc, action = (service.split(":", 2) + ["", ""])[:3]
+            _, svc, action = [*service.split(":", 2), "", ""][:3]
             return ResourceInfo("service", f"aws-sdk:{svc}", action, None, pattern)
         svc, _, action = service.partition(":")
         return ResourceInfo("service", svc, action, None, pattern)
@@ -128,7 +131,8 @@ class ResourceRegistry:
         if fn is None:
             for pattern, handler in self._patterns:
                 if fnmatch.fnmatchcase(resource, pattern) or (
-                        function_name is not None and fnmatch.fnmatchcase(function_name, pattern)):
+                    function_name is not None and fnmatch.fnmatchcase(function_name, pattern)
+                ):
                     return handler
         return fn
 
@@ -159,9 +163,17 @@ def _takes_context(handler: Handler) -> bool:
 class HandlerContext:
     """The ``context`` a handler receives: Lambda's context object, on simulated time."""
 
-    def __init__(self, *, function_name: str, state_name: str, execution_arn: str,
-                 invoked_function_arn: str, started: float, timeout: float | None,
-                 request_id: str) -> None:
+    def __init__(
+        self,
+        *,
+        function_name: str,
+        state_name: str,
+        execution_arn: str,
+        invoked_function_arn: str,
+        started: float,
+        timeout: float | None,
+        request_id: str,
+    ) -> None:
         self.function_name = function_name
         self.function_version = "$LATEST"
         self.invoked_function_arn = invoked_function_arn
@@ -217,15 +229,20 @@ def lambda_error(exc: BaseException, request_id: str, *, compact: bool = False) 
     error_type = type(exc).__name__
     tb = exc.__traceback__
     # Drop aslrun's own frames: the trace starts in the handler, as Lambda's does.
-    while tb is not None and "aslrun" in tb.tb_frame.f_code.co_filename.replace("\\", "/").split("/"):
+    while tb is not None and "aslrun" in tb.tb_frame.f_code.co_filename.replace("\\", "/").split(
+        "/"
+    ):
         tb = tb.tb_next
     frames = traceback.format_tb(tb)
-    cause = json.dumps({
-        "errorMessage": str(exc),
-        "errorType": error_type,
-        "requestId": request_id,
-        "stackTrace": frames,
-    }, separators=(",", ":") if compact else None)
+    cause = json.dumps(
+        {
+            "errorMessage": str(exc),
+            "errorType": error_type,
+            "requestId": request_id,
+            "stackTrace": frames,
+        },
+        separators=(",", ":") if compact else None,
+    )
     return error_type, cause
 
 

@@ -22,7 +22,7 @@ def matches(error_equals: Sequence[str], error: str) -> bool:
     if error in UNCATCHABLE:
         return False
     for name in error_equals:
-        if name == error or name == "States.ALL":
+        if name in (error, "States.ALL"):
             return True
         if name == "States.TaskFailed" and error != "States.Timeout":
             return True
@@ -31,7 +31,7 @@ def matches(error_equals: Sequence[str], error: str) -> bool:
 
 def backoff_delay(retrier: Retrier, retries_done: int, rng: _random.Random) -> float:
     """The wait before retry number ``retries_done + 1`` of ``retrier``."""
-    delay = retrier.interval_seconds * (retrier.backoff_rate ** retries_done)
+    delay = retrier.interval_seconds * (retrier.backoff_rate**retries_done)
     if retrier.max_delay_seconds is not None:
         delay = min(delay, retrier.max_delay_seconds)
     if retrier.jitter == "FULL":
@@ -39,8 +39,9 @@ def backoff_delay(retrier: Retrier, retries_done: int, rng: _random.Random) -> f
     return delay
 
 
-def next_retry(retriers: Sequence[Retrier], counts: list[int], error: str,
-               rng: _random.Random) -> float | None:
+def next_retry(
+    retriers: Sequence[Retrier], counts: list[int], error: str, rng: _random.Random
+) -> float | None:
     """The delay before the next attempt, or None when no retrier applies any more.
 
     The first retrier whose ErrorEquals matches decides; each keeps its own count.

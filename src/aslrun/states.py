@@ -57,7 +57,9 @@ def located(frame: Frame, run: StateRun, err: StatesError) -> StatesError:
 # Completing a state: Assign, ResultPath/OutputPath or Output, and the exit event
 
 
-def _assign_jsonpath(template: Template | None, run: StateRun, data: JSON) -> dict[str, JSON] | None:
+def _assign_jsonpath(
+    template: Template | None, run: StateRun, data: JSON
+) -> dict[str, JSON] | None:
     if template is None:
         return None
     value = template.evaluate(Scope(data, run))
@@ -65,8 +67,15 @@ def _assign_jsonpath(template: Template | None, run: StateRun, data: JSON) -> di
     return value
 
 
-def complete(frame: Frame, run: StateRun, state: State, result: JSON, *,
-             has_result: bool, result_path: Any = None) -> JSON:
+def complete(
+    frame: Frame,
+    run: StateRun,
+    state: State,
+    result: JSON,
+    *,
+    has_result: bool,
+    result_path: Any = None,
+) -> JSON:
     """Finish a state that produced ``result``: data flow, Assign, exit event; return output.
 
     JSONPath: Assign sees ``result``; ResultPath places it into the raw input (when the state
@@ -94,10 +103,13 @@ def _effective_input(state: State, run: StateRun, data: JSON) -> JSON:
 # Retry and Catch around the part of a state that can fail
 
 
-def with_retry_and_catch(frame: Frame, run: StateRun, state: Any,
-                         body: Callable[[], Generator[Any, Any, JSON]],
-                         on_uncaught: Callable[[StatesError], None] | None = None,
-                         ) -> Generator[Any, Any, tuple[bool, JSON]]:
+def with_retry_and_catch(
+    frame: Frame,
+    run: StateRun,
+    state: Any,
+    body: Callable[[], Generator[Any, Any, JSON]],
+    on_uncaught: Callable[[StatesError], None] | None = None,
+) -> Generator[Any, Any, tuple[bool, JSON]]:
     """Run ``body`` with the state's retriers; return (True, result) or (False, caught output).
 
     A failure no retrier retries goes to the catchers; one no catcher catches is raised
@@ -111,11 +123,13 @@ def with_retry_and_catch(frame: Frame, run: StateRun, state: Any,
             return True, result
         except StatesError as raw:
             err = located(frame, run, raw)
-            delay = (None if err.error in UNCATCHABLE
-                     else next_retry(state.retry, counts, err.error, rt.random))
+            delay = (
+                None
+                if err.error in UNCATCHABLE
+                else next_retry(state.retry, counts, err.error, rt.random)
+            )
             if delay is None:
-                catcher = (None if err.error in UNCATCHABLE
-                           else find_catcher(state.catch, err.error))
+                catcher = None if err.error in UNCATCHABLE else find_catcher(state.catch, err.error)
                 if catcher is None:
                     if on_uncaught is not None:
                         on_uncaught(err)
@@ -136,8 +150,7 @@ def _catch(frame: Frame, run: StateRun, state: Any, err: StatesError) -> JSON:
         if state.query_language == "JSONata":
             scope = Scope(run.input, run, error_output=error_output)
             assigned = catcher.assign.evaluate(scope) if catcher.assign is not None else None
-            output = (catcher.output.evaluate(scope) if catcher.output is not None
-                      else error_output)
+            output = catcher.output.evaluate(scope) if catcher.output is not None else error_output
         else:
             assigned = _assign_jsonpath(catcher.assign, run, error_output)
             output = apply_result_path(catcher.result_path, run.input, error_output)
@@ -164,14 +177,16 @@ def run_pass(state: PassState, frame: Frame, data: JSON) -> StateGen:
                     raise StatesError(
                         "States.DataLimitExceeded",
                         f"The state/task '{state.name}' returned a result with a size "
-                        "exceeding the maximum number of bytes service limit.")
+                        "exceeding the maximum number of bytes service limit.",
+                    )
                 result = state.result
             elif state.parameters is not None:
                 result = state.parameters.evaluate(Scope(effective, run))
             else:
                 result = effective
-            out = complete(frame, run, state, result, has_result=True,
-                           result_path=state.result_path)
+            out = complete(
+                frame, run, state, result, has_result=True, result_path=state.result_path
+            )
     except StateFailure as f:
         raise frame.located(run, f) from None
     return state.next, out
@@ -199,18 +214,19 @@ def run_fail(state: FailState, frame: Frame, data: JSON) -> StateGen:
     yield
 
 
-def _fail_field(value: Any, path_template: Template | None, field: str, run: StateRun,
-                data: JSON) -> str | None:
+def _fail_field(
+    value: Any, path_template: Template | None, field: str, run: StateRun, data: JSON
+) -> str | None:
     if path_template is not None:
         got = path_template.evaluate(Scope(data, run))
         if not isinstance(got, str):
             raise StateFailure(
                 "States.Runtime",
                 f"The {field}Path field must resolve to a string, but was: "
-                f"{'null' if got is None else got}")
+                f"{'null' if got is None else got}",
+            )
         return got
     if isinstance(value, Template):
-
         got = evaluate_typed(value, run, field, "string")
         return str(got)
     return value if isinstance(value, str) else None
@@ -223,15 +239,15 @@ def run_choice(state: ChoiceState, frame: Frame, data: JSON) -> StateGen:
     try:
         effective = _effective_input(state, run, data)
         if state.query_language == "JSONata":
-            rule = choice.choose(state.choices, lambda p: None,
-                                 condition=lambda c: _condition(c, run))
+            rule = choice.choose(
+                state.choices, lambda p: None, condition=lambda c: _condition(c, run)
+            )
         else:
             scope = Scope(effective, run)
             rule = choice.choose(state.choices, lambda p: resolve_in(p, scope))
         if rule is None:
             if state.default is None:
-                raise StatesError("States.NoChoiceMatched",
-                                  "No Matches!")
+                raise StatesError("States.NoChoiceMatched", "No Matches!")
             nxt = state.default
             assign, output = state.assign, state.output
         else:
@@ -251,8 +267,14 @@ def _condition(condition: Any, run: StateRun) -> bool:
     return bool(value)
 
 
-def _complete_choice(frame: Frame, run: StateRun, state: ChoiceState, effective: JSON,
-                     assign: Template | None, output: Template | None) -> JSON:
+def _complete_choice(
+    frame: Frame,
+    run: StateRun,
+    state: ChoiceState,
+    effective: JSON,
+    assign: Template | None,
+    output: Template | None,
+) -> JSON:
     if state.query_language == "JSONata":
         scope = Scope(run.input, run)
         assigned = assign.evaluate(scope) if assign is not None else None
@@ -285,8 +307,9 @@ def _resolve_number(path: Path, run: StateRun, data: JSON) -> JSON:
     try:
         return resolve_in(path, Scope(data, run))
     except PathNotFound as err:
-        raise StateFailure("States.Runtime", f"Invalid path '{path.text}' : {err.message}") \
-            from None
+        raise StateFailure(
+            "States.Runtime", f"Invalid path '{path.text}' : {err.message}"
+        ) from None
 
 
 def _task_runner(state: Any, frame: Frame, data: JSON) -> StateGen:

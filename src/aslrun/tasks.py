@@ -55,25 +55,31 @@ def run_task(state: TaskState, frame: Frame, data: JSON) -> StateGen:
     return state.next, out
 
 
-def _prepare(state: TaskState, run: StateRun, data: JSON) -> tuple[JSON, float | None,
-                                                                   float | None]:
+def _prepare(
+    state: TaskState, run: StateRun, data: JSON
+) -> tuple[JSON, float | None, float | None]:
     if state.query_language == "JSONata":
         effective = data
-        params = (state.parameters.evaluate(Scope(data, run)) if state.parameters is not None
-                  else data)
+        params = (
+            state.parameters.evaluate(Scope(data, run)) if state.parameters is not None else data
+        )
     else:
         effective = apply_input_path(state.input_path, data, run)
-        params = (state.parameters.evaluate(Scope(effective, run))
-                  if state.parameters is not None else effective)
-    timeout = _seconds(state.timeout_seconds, state.timeout_seconds_path, "TimeoutSeconds",
-                       run, effective)
-    heartbeat = _seconds(state.heartbeat_seconds, state.heartbeat_seconds_path,
-                         "HeartbeatSeconds", run, effective)
+        params = (
+            state.parameters.evaluate(Scope(effective, run))
+            if state.parameters is not None
+            else effective
+        )
+    timeout = _seconds(
+        state.timeout_seconds, state.timeout_seconds_path, "TimeoutSeconds", run, effective
+    )
+    heartbeat = _seconds(
+        state.heartbeat_seconds, state.heartbeat_seconds_path, "HeartbeatSeconds", run, effective
+    )
     return params, timeout, heartbeat
 
 
-def _seconds(value: Any, path: Path | None, field: str, run: StateRun,
-             data: JSON) -> float | None:
+def _seconds(value: Any, path: Path | None, field: str, run: StateRun, data: JSON) -> float | None:
     if path is not None:
         try:
             got = resolve_in(path, Scope(data, run))
@@ -81,15 +87,16 @@ def _seconds(value: Any, path: Path | None, field: str, run: StateRun,
             raise StateFailure(
                 "States.Runtime",
                 f"The JSONPath '{path.text}' specified for the field '{field}Path' could not be "
-                f"found in the input '{dumps(data)}'") from None
+                f"found in the input '{dumps(data)}'",
+            ) from None
         if isinstance(got, bool) or not isinstance(got, int) or got <= 0:
             raise StateFailure(
                 "States.Runtime",
-                f"The {field}Path field refers to value \"{got if not isinstance(got, str) else got}"
-                f"\" which is not a valid positive integer: {path.text}")
+                f'The {field}Path field refers to value "{got}" which is not a valid '
+                f"positive integer: {path.text}",
+            )
         return float(got)
     if isinstance(value, Template):
-
         got = evaluate_typed(value, run, field, "integer")
         return float(got)
     return None if value is None else float(value)
@@ -98,8 +105,14 @@ def _seconds(value: Any, path: Path | None, field: str, run: StateRun,
 # ----------------------------------------------------------------------------------------------
 
 
-def _invoke(state: TaskState, frame: Frame, run: StateRun, params: JSON,
-            timeout: float | None, heartbeat: float | None) -> Generator[Any, Any, JSON]:
+def _invoke(
+    state: TaskState,
+    frame: Frame,
+    run: StateRun,
+    params: JSON,
+    timeout: float | None,
+    heartbeat: float | None,
+) -> Generator[Any, Any, JSON]:
     rt = frame.rt
     info = _describe(state.resource)
     legacy = info.kind == "lambda"
@@ -113,18 +126,23 @@ def _invoke(state: TaskState, frame: Frame, run: StateRun, params: JSON,
         err = _not_found(frame, state, info, function_name)
         _failed(frame, info, legacy, err)
         raise err
-    frame.event("LambdaFunctionStarted" if legacy else "TaskStarted",
-                None if legacy else {"resourceType": info.resource_type,
-                                     "resource": info.resource})
+    frame.event(
+        "LambdaFunctionStarted" if legacy else "TaskStarted",
+        None if legacy else {"resourceType": info.resource_type, "resource": info.resource},
+    )
     started = rt.clock.now()
     request_id = new_request_id(rt.random)
     lambda_like = legacy or info.is_lambda_invoke
     event = _lambda_payload(params) if info.is_lambda_invoke else params
     context = HandlerContext(
         function_name=_short_name(function_name or state.name),
-        state_name=state.name, execution_arn=rt.execution_arn,
+        state_name=state.name,
+        execution_arn=rt.execution_arn,
         invoked_function_arn=_function_arn(function_name or state.name, rt.region, rt.account),
-        started=started, timeout=timeout, request_id=request_id)
+        started=started,
+        timeout=timeout,
+        request_id=request_id,
+    )
     error: StatesError | None = None
     result: JSON = None
     try:
@@ -132,17 +150,23 @@ def _invoke(state: TaskState, frame: Frame, run: StateRun, params: JSON,
     except StatesError as e:
         error = StatesError(e.error, e.cause)
     except Exception as exc:  # a handler's failure is the task's failure, never a crash
-        error = (StatesError(*lambda_error(exc, request_id, compact=not legacy)) if lambda_like
-                 else StatesError(type(exc).__name__, str(exc)))
+        error = (
+            StatesError(*lambda_error(exc, request_id, compact=not legacy))
+            if lambda_like
+            else StatesError(type(exc).__name__, str(exc))
+        )
     if error is None:
-        result, error = _marshal(raw, state.resource if legacy else info.resource_type,
-                                 request_id, lambda_like)
+        result, error = _marshal(
+            raw, state.resource if legacy else info.resource_type, request_id, lambda_like
+        )
     spent = context.spent
     if timeout is not None and spent > timeout:
         yield Sleep(started + timeout)
         err = StatesError("States.Timeout", "")
-        frame.event("LambdaFunctionTimedOut" if legacy else "TaskTimedOut",
-                    _error_details(info, legacy, err))
+        frame.event(
+            "LambdaFunctionTimedOut" if legacy else "TaskTimedOut",
+            _error_details(info, legacy, err),
+        )
         raise err
     if spent > 0:
         yield Sleep(started + spent)
@@ -155,8 +179,14 @@ def _invoke(state: TaskState, frame: Frame, run: StateRun, params: JSON,
     if legacy:
         frame.event("LambdaFunctionSucceeded", {"output": _payload(result)})
     else:
-        frame.event("TaskSucceeded", {"resourceType": info.resource_type,
-                                      "resource": info.resource, "output": _payload(result)})
+        frame.event(
+            "TaskSucceeded",
+            {
+                "resourceType": info.resource_type,
+                "resource": info.resource,
+                "output": _payload(result),
+            },
+        )
     return result
 
 
@@ -166,16 +196,27 @@ def _payload(value: JSON) -> Any:
     return Payload(value)
 
 
-def _scheduled(frame: Frame, info: ResourceInfo, state: TaskState, params: JSON,
-               timeout: float | None, heartbeat: float | None, legacy: bool) -> None:
+def _scheduled(
+    frame: Frame,
+    info: ResourceInfo,
+    state: TaskState,
+    params: JSON,
+    timeout: float | None,
+    heartbeat: float | None,
+    legacy: bool,
+) -> None:
     if legacy:
         details: dict[str, Any] = {"resource": state.resource, "input": _payload(params)}
         if timeout is not None:
             details["timeoutInSeconds"] = int(timeout)
         frame.event("LambdaFunctionScheduled", details)
         return
-    details = {"resourceType": info.resource_type, "resource": info.resource,
-               "region": frame.rt.region, "parameters": dumps(params)}
+    details = {
+        "resourceType": info.resource_type,
+        "resource": info.resource,
+        "region": frame.rt.region,
+        "parameters": dumps(params),
+    }
     if timeout is not None:
         details["timeoutInSeconds"] = int(timeout)
     if heartbeat is not None:
@@ -184,8 +225,9 @@ def _scheduled(frame: Frame, info: ResourceInfo, state: TaskState, params: JSON,
 
 
 def _error_details(info: ResourceInfo, legacy: bool, err: StatesError) -> dict[str, Any]:
-    details: dict[str, Any] = {} if legacy else {"resourceType": info.resource_type,
-                                                  "resource": info.resource}
+    details: dict[str, Any] = (
+        {} if legacy else {"resourceType": info.resource_type, "resource": info.resource}
+    )
     details["error"] = err.error
     if err.cause is not None:
         details["cause"] = err.cause
@@ -193,8 +235,9 @@ def _error_details(info: ResourceInfo, legacy: bool, err: StatesError) -> dict[s
 
 
 def _failed(frame: Frame, info: ResourceInfo, legacy: bool, err: StatesError) -> None:
-    frame.event("LambdaFunctionFailed" if legacy else "TaskFailed",
-                _error_details(info, legacy, err))
+    frame.event(
+        "LambdaFunctionFailed" if legacy else "TaskFailed", _error_details(info, legacy, err)
+    )
 
 
 def _lambda_payload(params: JSON) -> JSON:
@@ -210,41 +253,54 @@ def _lambda_payload(params: JSON) -> JSON:
     return payload
 
 
-def _marshal(raw: Any, name: str, request_id: str,
-             lambda_like: bool) -> tuple[JSON, StatesError | None]:
+def _marshal(
+    raw: Any, name: str, request_id: str, lambda_like: bool
+) -> tuple[JSON, StatesError | None]:
     """The handler's value as the service returns it: JSON round trip, size limit."""
     value = decode_result(raw)
     try:
         text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     except (TypeError, ValueError) as exc:
         message = f"Unable to marshal response: {exc}"
-        cause = json.dumps({"errorMessage": message, "errorType": "Runtime.MarshalError",
-                            "requestId": request_id, "stackTrace": []})
-        return None, StatesError("Runtime.MarshalError" if lambda_like else "States.Runtime",
-                                 cause if lambda_like else message)
+        cause = json.dumps(
+            {
+                "errorMessage": message,
+                "errorType": "Runtime.MarshalError",
+                "requestId": request_id,
+                "stackTrace": [],
+            }
+        )
+        return None, StatesError(
+            "Runtime.MarshalError" if lambda_like else "States.Runtime",
+            cause if lambda_like else message,
+        )
     if len(text.encode("utf-8")) > MAX_PAYLOAD_BYTES:
         return None, StatesError(
             "States.DataLimitExceeded",
             f"The state/task '{name}' returned a result with a size exceeding the maximum "
-            "number of bytes service limit.")
+            "number of bytes service limit.",
+        )
     return json.loads(text), None
 
 
-def _not_found(frame: Frame, state: TaskState, info: ResourceInfo,
-               function_name: str | None) -> StatesError:
+def _not_found(
+    frame: Frame, state: TaskState, info: ResourceInfo, function_name: str | None
+) -> StatesError:
     rt = frame.rt
     if info.kind == "lambda" or info.is_lambda_invoke:
         arn = _function_arn(function_name or "", rt.region, rt.account)
         return StatesError(
             "Lambda.ResourceNotFoundException",
             f"Function not found: {arn} (Service: AWSLambda; Status Code: 404; Error Code: "
-            f"ResourceNotFoundException; Request ID: {new_request_id(rt.random)}; Proxy: null)")
+            f"ResourceNotFoundException; Request ID: {new_request_id(rt.random)}; Proxy: null)",
+        )
     keys = ", ".join(repr(k) for k in rt.registry.registered_keys()) or "none"
     return StatesError(
         "States.Runtime",
         f"No handler for the Task state '{state.name}' (Resource '{state.resource}'). "
         f"Registered handler keys: {keys}. Register one under the Resource, the function "
-        "name, the state name or a glob pattern.")
+        "name, the state name or a glob pattern.",
+    )
 
 
 def _short_name(function_name: str) -> str:

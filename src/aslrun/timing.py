@@ -39,13 +39,16 @@ def wait_until(state: WaitState, run: Any, data: JSON, now: float) -> float:
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
             else:
-                raise StateFailure("States.Runtime",
-                                   f"The SecondsPath parameter cannot be parsed as a long value: "
-                                   f"{path.text} == {_show(value)}")
+                raise StateFailure(
+                    "States.Runtime",
+                    f"The SecondsPath parameter cannot be parsed as a long value: "
+                    f"{path.text} == {_show(value)}",
+                )
         if value < 0:
-            raise StateFailure("States.Runtime",
-                               f"The SecondsPath parameter references a negative value: "
-                               f"{path.text} == {value}")
+            raise StateFailure(
+                "States.Runtime",
+                f"The SecondsPath parameter references a negative value: {path.text} == {value}",
+            )
         return _bounded(now, now + value)
     if state.timestamp_path is not None:
         path = state.timestamp_path
@@ -55,24 +58,26 @@ def wait_until(state: WaitState, run: Any, data: JSON, now: float) -> float:
             raise StateFailure(
                 "States.Runtime",
                 "The TimestampPath parameter does not reference a valid ISO-8601 extended offset "
-                f"date-time format string: {path.text} == {_show(value)}")
+                f"date-time format string: {path.text} == {_show(value)}",
+            )
         return _bounded(now, at)
     if isinstance(state.seconds, Template):
-
         secs = evaluate_typed(state.seconds, run, "Seconds", "integer")
         if secs < 0:
-            raise StateFailure("States.QueryEvaluationError",
-                               f"The Seconds field references a negative value: {secs}")
+            raise StateFailure(
+                "States.QueryEvaluationError",
+                f"The Seconds field references a negative value: {secs}",
+            )
         return _bounded(now, now + secs)
     if isinstance(state.timestamp, Template):
-
         text = evaluate_typed(state.timestamp, run, "Timestamp", "string")
         at = parse_rfc3339(text)
         if at is None:
             raise StateFailure(
                 "States.QueryEvaluationError",
                 "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time "
-                f"format string: {text}")
+                f"format string: {text}",
+            )
         return _bounded(now, at)
     if state.timestamp is not None:
         at = parse_rfc3339(state.timestamp)
@@ -80,7 +85,8 @@ def wait_until(state: WaitState, run: Any, data: JSON, now: float) -> float:
             raise StateFailure(
                 "States.Runtime",
                 "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time "
-                f"format string: {state.timestamp}")
+                f"format string: {state.timestamp}",
+            )
         return _bounded(now, at)
     return _bounded(now, now + (state.seconds or 0))
 
@@ -92,7 +98,8 @@ def _get(path: Any, run: Any, data: JSON, field: str) -> JSON:
         raise StateFailure(
             "States.Runtime",
             f"The JSONPath '{path.text}' specified for the field '{field}' could not be found "
-            f"in the input '{dumps(data)}'") from None
+            f"in the input '{dumps(data)}'",
+        ) from None
 
 
 def _bounded(now: float, until: float) -> float:
