@@ -13,6 +13,7 @@ from typing import Any
 
 from aslrun._json import JSON, dumps
 from aslrun.dataflow import Scope, apply_input_path, evaluate_typed, resolve_in
+from aslrun.distributed import batch_items, read_items, write_results
 from aslrun.engine import Frame, Join, Proc, StateGen, StateRun, Variables
 from aslrun.errors import StateFailure, StatesError
 from aslrun.history import Payload
@@ -182,6 +183,8 @@ def _iterate(
     assert processor is not None
     selector = state.item_selector or state.parameters
     inputs = [_item_input(selector, run, effective, i, item) for i, item in enumerate(items)]
+    if state.item_batcher is not None:
+        inputs = batch_items(state, run, effective, inputs)
     failures: list[StatesError] = []
     tolerated = _tolerated(config, len(items))
 
@@ -205,7 +208,7 @@ def _iterate(
 
         return lambda: _spawn(frame, processor, inputs[i], before, after, separate=distributed)
 
-    outcomes = yield Join([factory(i) for i in range(len(items))], config.max_concurrency, on_done)
+    outcomes = yield Join([factory(i) for i in range(len(inputs))], config.max_concurrency, on_done)
     if len(failures) > tolerated:
         if distributed:
             frame.event("MapRunFailed", {"error": "States.ExceedToleratedFailureThreshold"})
@@ -215,10 +218,13 @@ def _iterate(
             "States.ExceedToleratedFailureThreshold",
             "The specified tolerated failure threshold was exceeded",
         )
+    results = [o[0] if o is not None and o[1] is None else None for o in outcomes]
+    if state.result_writer is not None:
+        results = write_results(state, run, effective, results, _map_run_arn(frame, state))
     if distributed:
         frame.event("MapRunSucceeded")
     frame.event("MapStateSucceeded")
-    return [o[0] if o is not None and o[1] is None else None for o in outcomes]
+    return results
 
 
 def _map_run_arn(frame: Frame, state: MapState) -> str:
@@ -274,6 +280,8 @@ def _map_config(state: MapState, run: StateRun, effective: JSON, items: list[JSO
 
 
 def _items(state: MapState, run: StateRun, effective: JSON) -> list[JSON]:
+    if state.item_reader is not None:
+        return read_items(state, run, effective)
     if state.query_language == "JSONata":
         if state.items is not None:
             value = evaluate_typed(state.items, run, "Items", "array")
