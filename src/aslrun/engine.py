@@ -21,6 +21,11 @@ from aslrun.resources import ResourceRegistry
 
 __all__ = ["Frame", "Join", "Proc", "Runtime", "Sleep", "StateRun", "Variables"]
 
+MAX_VARIABLE_BYTES = 256 * 1024
+"""AWS's limit for one variable's value and for all the values one Assign sets."""
+MAX_EXECUTION_VARIABLE_BYTES = 10 * 1024 * 1024
+"""AWS's limit for all of an execution's variables together."""
+
 Effect = Any
 StateGen = Generator[Effect, Any, tuple[str | None, JSON]]
 
@@ -262,6 +267,8 @@ class Runtime:
         }
         self.context_machine: dict[str, JSON] = {"Id": machine_arn, "Name": machine_name}
         self.children: list[History] = []
+        self.variable_bytes = 0  # the size of every variable's current value, all scopes
+        self.variable_sizes: dict[tuple[int, str], int] = {}
 
     def child_execution(self) -> Runtime:
         """A runtime for a child execution (a Distributed Map iteration): its own history."""
@@ -326,10 +333,46 @@ class Frame:
     def exit(self, run: StateRun, output: JSON, assigned: dict[str, JSON] | None) -> None:
         details: dict[str, Any] = {"name": run.state.name, "output": Payload(output)}
         if assigned:
+            texts = self._check_assign(assigned)
             self.variables.local.update(assigned)
-            details["assignedVariables"] = {k: dumps(v) for k, v in assigned.items()}
+            details["assignedVariables"] = texts
             details["assignedVariablesDetails"] = {"truncated": False}
         self.event(f"{run.state.type}StateExited", details)
+
+    def _check_assign(self, assigned: dict[str, JSON]) -> dict[str, str]:
+        """AWS's rules for one Assign: scope and size limits; the values as JSON text."""
+        texts = {k: dumps(v) for k, v in assigned.items()}
+        parent = self.variables.parent
+        total = 0
+        for name, text in texts.items():
+            if parent is not None and name in parent and name not in self.variables.local:
+                raise StateFailure(
+                    "States.Runtime",
+                    f"The variable '{name}' is defined in an outer scope and cannot be "
+                    "assigned inside a Parallel branch or Map iteration.")
+            size = len(text.encode("utf-8"))
+            total += size
+            if size > MAX_VARIABLE_BYTES:
+                raise StateFailure(
+                    "States.DataLimitExceeded",
+                    f"The value assigned to the variable '{name}' exceeds the maximum size "
+                    "of 262144 bytes.")
+        if total > MAX_VARIABLE_BYTES:
+            raise StateFailure("States.DataLimitExceeded",
+                               "The variables assigned by one state exceed the maximum size of "
+                               "262144 bytes.")
+        rt = self.rt
+        sizes = rt.variable_sizes
+        scope = id(self.variables)
+        for name, text in texts.items():
+            size = len(text.encode("utf-8"))
+            rt.variable_bytes += size - sizes.get((scope, name), 0)
+            sizes[(scope, name)] = size
+        if rt.variable_bytes > MAX_EXECUTION_VARIABLE_BYTES:
+            raise StateFailure("States.DataLimitExceeded",
+                               "The variables of the execution exceed the maximum size of "
+                               "10485760 bytes.")
+        return texts
 
 
 class StateRun:
