@@ -1,0 +1,7 @@
+"""``python -m aslrun``: the same as the ``aslrun`` command."""
+
+from __future__ import annotations
+
+from aslrun.cli import main
+
+raise SystemExit(main())
