@@ -1,0 +1,39 @@
+"""Task handlers for the classroom workflow (examples/classroom.asl.json).
+
+Each is written as a Lambda function would be, ``handler(event, context)``; aslrun passes a
+context whose ``now()`` is the simulated time.  ``HANDLERS`` maps each Lambda function name
+(the last part of the Task's ``Resource`` ARN) to its handler, which is how
+``aslrun run --handlers examples/classroom_handlers.py`` finds them.  The names
+``start_recorder``/``send_live_ping``/``stop_recorder`` are those examples/serverless.yml
+deploys.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def start_recorder(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Start recording the class; the result lands in ``$.recording`` (the Task's ResultPath)."""
+    return {"recordingId": "rec-0001", "startedAt": _iso(context.now())}
+
+
+def send_live_ping(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Tell the live stream the class is on air."""
+    return {"recordingId": event["recording"]["recordingId"], "pingedAt": _iso(context.now())}
+
+
+def stop_recorder(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Stop the recording started by StartRecorder."""
+    return {"recordingId": event["recording"]["recordingId"], "stoppedAt": _iso(context.now())}
+
+
+def _iso(moment: Any) -> str:
+    return str(moment.strftime("%Y-%m-%dT%H:%M:%SZ"))
+
+
+HANDLERS = {
+    "StartRecorder": start_recorder,
+    "SendLivePing": send_live_ping,
+    "StopRecorder": stop_recorder,
+}
