@@ -192,8 +192,10 @@ class StateMachine:
             handlers if isinstance(handlers, ResourceRegistry) else ResourceRegistry(handlers)
         )
         name = name if name is not None else str(uuid.uuid4())
-        kind = "express" if self.type == "EXPRESS" else "execution"
-        arn = f"arn:aws:states:{self.region}:{self.account}:{kind}:{self.name}:{name}"
+        arn = f"arn:aws:states:{self.region}:{self.account}:execution:{self.name}:{name}"
+        if self.type == "EXPRESS":  # AWS appends an id to an Express execution's ARN
+            arn = (f"arn:aws:states:{self.region}:{self.account}:express:{self.name}:{name}:"
+                   f"{uuid.UUID(int=_random.Random(seed).getrandbits(128), version=4)}")
         start = clock.now()
         history = History()
         execution = Execution(
