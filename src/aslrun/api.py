@@ -117,6 +117,7 @@ class Execution:
             return
         if self._timer is not None:
             self._timer.cancel()
+        self._proc = None  # the finished process (generator, runtime) can be collected
         now = clock.now()
         last = len(self._history)
         if error is None:
@@ -210,7 +211,7 @@ class StateMachine:
             clock=clock,
             registry=registry,
             history=history,
-            rng=_random.Random(seed),
+            seed=seed,
             execution_arn=arn,
             execution_name=name,
             machine_arn=self.arn,

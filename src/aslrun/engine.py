@@ -238,7 +238,7 @@ class Runtime:
         clock: VirtualClock,
         registry: ResourceRegistry,
         history: History,
-        rng: _random.Random,
+        seed: int | None,
         execution_arn: str,
         execution_name: str,
         machine_arn: str,
@@ -252,7 +252,8 @@ class Runtime:
         self.clock = clock
         self.registry = registry
         self.history = history
-        self.random = rng
+        self._seed = seed
+        self._random: _random.Random | None = None
         self.execution_arn = execution_arn
         self.region = region
         self.account = account
@@ -269,6 +270,14 @@ class Runtime:
         self.children: list[History] = []
         self.variable_bytes = 0  # the size of every variable's current value, all scopes
         self.variable_sizes: dict[tuple[int, str], int] = {}
+
+    @property
+    def random(self) -> _random.Random:
+        """The execution's random source (jitter, UUIDs, $random), made on first use."""
+        rng = self._random
+        if rng is None:
+            rng = self._random = _random.Random(self._seed)
+        return rng
 
     def child_execution(self) -> Runtime:
         """A runtime for a child execution (a Distributed Map iteration): its own history."""
