@@ -283,7 +283,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     func = getattr(args, "func", None)
     if func is None:
         commands = parser.command_names
-        parser.print_usage(stderr)
+        stderr.write(parser.format_usage())
         stderr.write(f"aslrun: error: a command is required ({', '.join(commands)})\n")
         return ExitCode.INVALID_INPUT
     status: int = func(args, stdout, stderr)
