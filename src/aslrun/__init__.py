@@ -18,6 +18,7 @@ from aslrun.errors import (
     LoadError,
     StatesError,
 )
+from aslrun.registration import handler
 from aslrun.resources import HandlerContext, ResourceRegistry
 
 TaskFailed = StatesError
@@ -37,6 +38,7 @@ __all__ = [
     "StatesError",
     "TaskFailed",
     "VirtualClock",
+    "handler",
     "load",
     "validate",
 ]
