@@ -19,14 +19,21 @@ FN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:"
 INVOKE = "arn:aws:states:::lambda:invoke"
 
 
-def run(definition: Mapping[str, Any] | str, input: Any = None,
-        handlers: Mapping[str, Callable[..., Any]] | None = None, *, name: str = "exec",
-        machine: str = "StateMachine", seed: int | None = None,
-        start: datetime | str = START) -> aslrun.Execution:
+def run(
+    definition: Mapping[str, Any] | str,
+    input: Any = None,
+    handlers: Mapping[str, Callable[..., Any]] | None = None,
+    *,
+    name: str = "exec",
+    machine: str = "StateMachine",
+    seed: int | None = None,
+    start: datetime | str = START,
+) -> aslrun.Execution:
     """Load ``definition`` and run it to its end on a VirtualClock starting at ``start``."""
     sm = aslrun.load(definition, name=machine, region=REGION, account=ACCOUNT)
-    return sm.run(input, handlers=handlers or {}, clock=aslrun.VirtualClock(start=start),
-                  name=name, seed=seed)
+    return sm.run(
+        input, handlers=handlers or {}, clock=aslrun.VirtualClock(start=start), name=name, seed=seed
+    )
 
 
 def machine(states: Mapping[str, Any], start_at: str | None = None, **top: Any) -> dict[str, Any]:

@@ -98,13 +98,16 @@ def test_run_until_and_advance() -> None:
     assert log == [5, 15] and clock.now() == T0 + 15
 
 
-@pytest.mark.parametrize(("offset", "text"), [
-    (0, "2026-01-01T00:00:00.000Z"),
-    (0.5, "2026-01-01T00:00:00.500Z"),
-    (59.999, "2026-01-01T00:00:59.999Z"),
-    (0.9996, "2026-01-01T00:00:01.000Z"),
-    (86400 + 3661.25, "2026-01-02T01:01:01.250Z"),
-])
+@pytest.mark.parametrize(
+    ("offset", "text"),
+    [
+        (0, "2026-01-01T00:00:00.000Z"),
+        (0.5, "2026-01-01T00:00:00.500Z"),
+        (59.999, "2026-01-01T00:00:59.999Z"),
+        (0.9996, "2026-01-01T00:00:01.000Z"),
+        (86400 + 3661.25, "2026-01-02T01:01:01.250Z"),
+    ],
+)
 def test_format_iso(offset: float, text: str) -> None:
     """Context timestamps: ISO 8601 with exactly three fractional digits and Z."""
     assert format_iso(T0 + offset) == text

@@ -44,7 +44,8 @@ def test_context_path_as_input_path() -> None:
 
 
 def test_parameters_static_and_dollar_keys() -> None:
-    """Parameters: keys ending in `.$` take a path's value and lose the suffix; others are literal."""
+    """Parameters: keys ending in `.$` take a path's value and lose the suffix;
+    others are literal."""
     ex = run(pass_state(Parameters={"lit": "$.a", "val.$": "$.a", "n": 1}), {"a": "A"})
     assert ex.output == {"lit": "$.a", "val": "A", "n": 1}
 
@@ -57,31 +58,43 @@ def test_parameters_nested_objects_at_any_depth() -> None:
 
 def test_parameters_context_object_paths() -> None:
     """Parameters: `$$.` paths read the context object."""
-    ex = run(pass_state(Parameters={"name.$": "$$.Execution.Name", "state.$": "$$.State.Name"}),
-             {}, name="my-exec")
+    ex = run(
+        pass_state(Parameters={"name.$": "$$.Execution.Name", "state.$": "$$.State.Name"}),
+        {},
+        name="my-exec",
+    )
     assert ex.output == {"name": "my-exec", "state": "P"}
 
 
 def test_parameters_intrinsic_functions() -> None:
     """Parameters: a `.$` value may be an intrinsic function, also nested in another."""
-    ex = run(pass_state(Parameters={
-        "greeting.$": "States.Format('Hello, {}!', $.who)",
-        "len.$": "States.ArrayLength(States.Array(1, $.who, 3))",
-        "json.$": "States.JsonToString($.obj)",
-    }), {"who": "Ann", "obj": {"a": 1, "b": [1, 2]}})
+    ex = run(
+        pass_state(
+            Parameters={
+                "greeting.$": "States.Format('Hello, {}!', $.who)",
+                "len.$": "States.ArrayLength(States.Array(1, $.who, 3))",
+                "json.$": "States.JsonToString($.obj)",
+            }
+        ),
+        {"who": "Ann", "obj": {"a": 1, "b": [1, 2]}},
+    )
     assert ex.output == {"greeting": "Hello, Ann!", "len": 3, "json": '{"a":1,"b":[1,2]}'}
 
 
 def test_parameters_apply_after_input_path() -> None:
     """Parameters paths resolve against the InputPath-filtered input."""
-    ex = run(pass_state(InputPath="$.inner", Parameters={"v.$": "$.x"}), {"inner": {"x": 5}, "x": 0})
+    ex = run(
+        pass_state(InputPath="$.inner", Parameters={"v.$": "$.x"}), {"inner": {"x": 5}, "x": 0}
+    )
     assert ex.output == {"v": 5}
 
 
 def test_parameters_path_yielding_a_list_from_wildcard() -> None:
     """A non-definite path (wildcard) in Parameters gives an array of the matches."""
-    ex = run(pass_state(Parameters={"ids.$": "$.items[*].id"}),
-             {"items": [{"id": 1}, {"id": 2}, {"id": 3}]})
+    ex = run(
+        pass_state(Parameters={"ids.$": "$.items[*].id"}),
+        {"items": [{"id": 1}, {"id": 2}, {"id": 3}]},
+    )
     assert ex.output == {"ids": [1, 2, 3]}
 
 
@@ -124,21 +137,42 @@ def test_result_path_into_non_object_input_fails() -> None:
 
 def test_result_selector_on_task_result() -> None:
     """ResultSelector builds a new result from the task result before ResultPath."""
-    ex = run(machine({"T": {"Type": "Task", "Resource": FN + "f", "End": True,
-                            "ResultSelector": {"v.$": "$.deep.v", "k": "const"},
-                            "ResultPath": "$.out"}}),
-             {"in": 1}, {"f": lambda e, c: {"deep": {"v": 42}, "noise": 0}})
+    ex = run(
+        machine(
+            {
+                "T": {
+                    "Type": "Task",
+                    "Resource": FN + "f",
+                    "End": True,
+                    "ResultSelector": {"v.$": "$.deep.v", "k": "const"},
+                    "ResultPath": "$.out",
+                }
+            }
+        ),
+        {"in": 1},
+        {"f": lambda e, c: {"deep": {"v": 42}, "noise": 0}},
+    )
     assert ex.output == {"in": 1, "out": {"v": 42, "k": "const"}}
 
 
 def test_result_selector_payload_of_lambda_invoke() -> None:
     """ResultSelector `$.Payload` unwraps an optimised Lambda result (recorded case
     test_result_selector: {"Payload.$": "$.Payload"} style)."""
-    ex = run(machine({"T": {"Type": "Task", "Resource": INVOKE,
-                            "Parameters": {"FunctionName": "f", "Payload.$": "$"},
-                            "ResultSelector": {"p.$": "$.Payload", "code.$": "$.StatusCode"},
-                            "End": True}}),
-             {"x": 1}, {"f": lambda e, c: {"echo": e}})
+    ex = run(
+        machine(
+            {
+                "T": {
+                    "Type": "Task",
+                    "Resource": INVOKE,
+                    "Parameters": {"FunctionName": "f", "Payload.$": "$"},
+                    "ResultSelector": {"p.$": "$.Payload", "code.$": "$.StatusCode"},
+                    "End": True,
+                }
+            }
+        ),
+        {"x": 1},
+        {"f": lambda e, c: {"echo": e}},
+    )
     assert ex.output == {"p": {"echo": {"x": 1}}, "code": 200}
 
 
@@ -150,14 +184,24 @@ def test_full_pipeline_order_on_a_task() -> None:
         seen.append(event)
         return {"sum": event["a"] + event["b"], "junk": True}
 
-    ex = run(machine({"T": {
-        "Type": "Task", "Resource": FN + "f", "End": True,
-        "InputPath": "$.args",
-        "Parameters": {"a.$": "$.x", "b.$": "$.y"},
-        "ResultSelector": {"total.$": "$.sum"},
-        "ResultPath": "$.args.result",
-        "OutputPath": "$.args",
-    }}), {"args": {"x": 2, "y": 3}, "other": 1}, {"f": f})
+    ex = run(
+        machine(
+            {
+                "T": {
+                    "Type": "Task",
+                    "Resource": FN + "f",
+                    "End": True,
+                    "InputPath": "$.args",
+                    "Parameters": {"a.$": "$.x", "b.$": "$.y"},
+                    "ResultSelector": {"total.$": "$.sum"},
+                    "ResultPath": "$.args.result",
+                    "OutputPath": "$.args",
+                }
+            }
+        ),
+        {"args": {"x": 2, "y": 3}, "other": 1},
+        {"f": f},
+    )
     assert seen == [{"a": 2, "b": 3}]
     assert ex.output == {"x": 2, "y": 3, "result": {"total": 5}}
 

@@ -15,14 +15,26 @@ CLASSROOM = {
     "StartAt": "RecordingWait",
     "States": {
         "RecordingWait": {"Type": "Wait", "TimestampPath": "$.start", "Next": "StartRecording"},
-        "StartRecording": {"Type": "Task", "Resource": FN + "StartRecorder",
-                           "ResultPath": "$.recording", "Next": "SendLivePingWait"},
+        "StartRecording": {
+            "Type": "Task",
+            "Resource": FN + "StartRecorder",
+            "ResultPath": "$.recording",
+            "Next": "SendLivePingWait",
+        },
         "SendLivePingWait": {"Type": "Wait", "Seconds": 60, "Next": "SendLivePing"},
-        "SendLivePing": {"Type": "Task", "Resource": FN + "SendLivePing",
-                         "ResultPath": "$.livePing", "Next": "StoppingWait"},
+        "SendLivePing": {
+            "Type": "Task",
+            "Resource": FN + "SendLivePing",
+            "ResultPath": "$.livePing",
+            "Next": "StoppingWait",
+        },
         "StoppingWait": {"Type": "Wait", "TimestampPath": "$.end", "Next": "StopRecording"},
-        "StopRecording": {"Type": "Task", "Resource": FN + "StopRecorder",
-                          "ResultPath": "$.stopped", "End": True},
+        "StopRecording": {
+            "Type": "Task",
+            "Resource": FN + "StopRecorder",
+            "ResultPath": "$.stopped",
+            "End": True,
+        },
     },
 }
 
@@ -39,18 +51,34 @@ def test_classroom_timeline() -> None:
     def handler(label: str) -> Any:
         return lambda event, ctx: calls.append((label, ctx.now())) or {label: True}
 
-    ex = run(CLASSROOM, {"start": "2026-12-01T09:00:00Z", "end": "2026-12-01T10:00:00Z"},
-             {"StartRecorder": handler("start"), "SendLivePing": handler("ping"),
-              "StopRecorder": handler("stop")},
-             start="2026-11-30T12:00:00Z")
+    ex = run(
+        CLASSROOM,
+        {"start": "2026-12-01T09:00:00Z", "end": "2026-12-01T10:00:00Z"},
+        {
+            "StartRecorder": handler("start"),
+            "SendLivePing": handler("ping"),
+            "StopRecorder": handler("stop"),
+        },
+        start="2026-11-30T12:00:00Z",
+    )
     assert ex.status == "SUCCEEDED"
-    assert calls == [("start", utc("2026-12-01T09:00:00Z")), ("ping", utc("2026-12-01T09:01:00Z")),
-                     ("stop", utc("2026-12-01T10:00:00Z"))]
-    assert ex.output == {"start": "2026-12-01T09:00:00Z", "end": "2026-12-01T10:00:00Z",
-                         "recording": {"start": True}, "livePing": {"ping": True},
-                         "stopped": {"stop": True}}
-    timeline = [(e["type"], e["timestamp"]) for e in ex.history
-                if e["type"].endswith(("StateEntered", "StateExited"))]
+    assert calls == [
+        ("start", utc("2026-12-01T09:00:00Z")),
+        ("ping", utc("2026-12-01T09:01:00Z")),
+        ("stop", utc("2026-12-01T10:00:00Z")),
+    ]
+    assert ex.output == {
+        "start": "2026-12-01T09:00:00Z",
+        "end": "2026-12-01T10:00:00Z",
+        "recording": {"start": True},
+        "livePing": {"ping": True},
+        "stopped": {"stop": True},
+    }
+    timeline = [
+        (e["type"], e["timestamp"])
+        for e in ex.history
+        if e["type"].endswith(("StateEntered", "StateExited"))
+    ]
     assert timeline == [
         ("WaitStateEntered", utc("2026-11-30T12:00:00Z")),
         ("WaitStateExited", utc("2026-12-01T09:00:00Z")),
@@ -71,9 +99,11 @@ def test_classroom_timeline() -> None:
 
 def test_ids_are_sequential_and_previous_ids_chain() -> None:
     """Event ids are 1..n; previousEventId of a sequential run names the preceding event."""
-    ex = run(CLASSROOM, {"start": "2026-01-01T00:00:00Z", "end": "2026-01-01T00:00:00Z"},
-             {"StartRecorder": lambda e: 1, "SendLivePing": lambda e: 2,
-              "StopRecorder": lambda e: 3})
+    ex = run(
+        CLASSROOM,
+        {"start": "2026-01-01T00:00:00Z", "end": "2026-01-01T00:00:00Z"},
+        {"StartRecorder": lambda e: 1, "SendLivePing": lambda e: 2, "StopRecorder": lambda e: 3},
+    )
     ids = [e["id"] for e in ex.history]
     assert ids == list(range(1, len(ids) + 1))
     assert [e["previousEventId"] for e in ex.history] == [0, *ids[:-1]]
@@ -82,8 +112,15 @@ def test_ids_are_sequential_and_previous_ids_chain() -> None:
 
 def test_timestamps_are_aware_utc_and_non_decreasing() -> None:
     """Every timestamp is an aware UTC datetime; history is in time order."""
-    ex = run(machine({"A": {"Type": "Wait", "Seconds": 3, "Next": "B"},
-                      "B": {"Type": "Wait", "Seconds": 4, "End": True}}), {})
+    ex = run(
+        machine(
+            {
+                "A": {"Type": "Wait", "Seconds": 3, "Next": "B"},
+                "B": {"Type": "Wait", "Seconds": 4, "End": True},
+            }
+        ),
+        {},
+    )
     stamps = [e["timestamp"] for e in ex.history]
     assert all(t.tzinfo is not None and t.utcoffset().total_seconds() == 0 for t in stamps)
     assert stamps == sorted(stamps)
@@ -92,21 +129,31 @@ def test_timestamps_are_aware_utc_and_non_decreasing() -> None:
 def test_event_details_shapes() -> None:
     """ExecutionStarted carries input + roleArn; state events name + input/output as compact
     JSON text with *Details.truncated; ExecutionSucceeded the output."""
-    ex = run(machine({"P": {"Type": "Pass", "Result": {"b": 2}, "ResultPath": "$.r", "End": True}}),
-             {"a": 1}, machine="M")
+    ex = run(
+        machine({"P": {"Type": "Pass", "Result": {"b": 2}, "ResultPath": "$.r", "End": True}}),
+        {"a": 1},
+        machine="M",
+    )
     started, entered, exited, succeeded = ex.history
     assert started["executionStartedEventDetails"]["input"] == '{"a":1}'
     assert started["executionStartedEventDetails"]["inputDetails"] == {"truncated": False}
     assert "roleArn" in started["executionStartedEventDetails"]
-    assert entered["stateEnteredEventDetails"] == {"name": "P", "input": '{"a":1}',
-                                                   "inputDetails": {"truncated": False}}
-    assert exited["stateExitedEventDetails"] == {"name": "P", "output": '{"a":1,"r":{"b":2}}',
-                                                 "outputDetails": {"truncated": False}}
+    assert entered["stateEnteredEventDetails"] == {
+        "name": "P",
+        "input": '{"a":1}',
+        "inputDetails": {"truncated": False},
+    }
+    assert exited["stateExitedEventDetails"] == {
+        "name": "P",
+        "output": '{"a":1,"r":{"b":2}}',
+        "outputDetails": {"truncated": False},
+    }
     assert succeeded["executionSucceededEventDetails"]["output"] == '{"a":1,"r":{"b":2}}'
 
 
 def test_failed_task_event_details() -> None:
     """LambdaFunctionFailed carries error and cause; ExecutionFailed repeats them."""
+
     def f(event: Any, ctx: Any) -> Any:
         raise ValueError("nope")
 
@@ -114,14 +161,29 @@ def test_failed_task_event_details() -> None:
     failed = events(ex, "LambdaFunctionFailed")[0]["lambdaFunctionFailedEventDetails"]
     assert failed["error"] == "ValueError"
     assert json.loads(failed["cause"])["errorMessage"] == "nope"
-    assert ex.history[-1]["executionFailedEventDetails"] == {"error": "ValueError",
-                                                             "cause": failed["cause"]}
+    assert ex.history[-1]["executionFailedEventDetails"] == {
+        "error": "ValueError",
+        "cause": failed["cause"],
+    }
 
 
 def test_map_iteration_events_carry_index() -> None:
     """MapIterationStarted/Succeeded carry the Map's name and the item index."""
-    ex = run(machine({"M": {"Type": "Map", "End": True, "ItemProcessor": {
-        "StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}}}), ["a", "b"])
+    ex = run(
+        machine(
+            {
+                "M": {
+                    "Type": "Map",
+                    "End": True,
+                    "ItemProcessor": {
+                        "StartAt": "P",
+                        "States": {"P": {"Type": "Pass", "End": True}},
+                    },
+                }
+            }
+        ),
+        ["a", "b"],
+    )
     started = [e["mapIterationStartedEventDetails"] for e in events(ex, "MapIterationStarted")]
     assert started == [{"name": "M", "index": 0}, {"name": "M", "index": 1}]
     assert events(ex, "MapStateStarted")[0]["mapStateStartedEventDetails"] == {"length": 2}
@@ -143,7 +205,23 @@ def test_history_unit_numbering() -> None:
 
 def test_choice_and_succeed_types() -> None:
     """Choice and Succeed record their Entered/Exited pairs."""
-    ex = run(machine({"C": {"Type": "Choice", "Choices": [
-        {"Variable": "$.a", "NumericEquals": 1, "Next": "S"}]}, "S": {"Type": "Succeed"}}), {"a": 1})
-    assert types(ex) == ["ExecutionStarted", "ChoiceStateEntered", "ChoiceStateExited",
-                         "SucceedStateEntered", "SucceedStateExited", "ExecutionSucceeded"]
+    ex = run(
+        machine(
+            {
+                "C": {
+                    "Type": "Choice",
+                    "Choices": [{"Variable": "$.a", "NumericEquals": 1, "Next": "S"}],
+                },
+                "S": {"Type": "Succeed"},
+            }
+        ),
+        {"a": 1},
+    )
+    assert types(ex) == [
+        "ExecutionStarted",
+        "ChoiceStateEntered",
+        "ChoiceStateExited",
+        "SucceedStateEntered",
+        "SucceedStateExited",
+        "ExecutionSucceeded",
+    ]

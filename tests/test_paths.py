@@ -8,22 +8,31 @@ from typing import Any
 
 import pytest
 
-from aslrun.paths import PathNotFound, PathSyntaxError, compile_path, compile_reference_path, \
-    resolve, set_path
+from aslrun.paths import (
+    PathNotFound,
+    PathSyntaxError,
+    compile_path,
+    compile_reference_path,
+    resolve,
+    set_path,
+)
 
 DATA = {"a": {"b": [10, 20, {"c": "x"}]}, "list": [{"id": 1}, {"id": 2}], "sp ace": 1}
 CONTEXT = {"Execution": {"Name": "n"}}
 
 
-@pytest.mark.parametrize(("path", "expected"), [
-    ("$", DATA),
-    ("$.a.b[0]", 10),
-    ("$.a.b[2].c", "x"),
-    ("$['sp ace']", 1),
-    ("$.list[*].id", [1, 2]),
-    ("$.list[?(@.id == 2)]", [{"id": 2}]),
-    ("$.a.b[-1:]", [{"c": "x"}]),
-])
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("$", DATA),
+        ("$.a.b[0]", 10),
+        ("$.a.b[2].c", "x"),
+        ("$['sp ace']", 1),
+        ("$.list[*].id", [1, 2]),
+        ("$.list[?(@.id == 2)]", [{"id": 2}]),
+        ("$.a.b[-1:]", [{"c": "x"}]),
+    ],
+)
 def test_resolve_input_paths(path: str, expected: Any) -> None:
     """Definite paths give the value; wildcard/filter/slice paths gather an array."""
     assert resolve(compile_path(path), DATA, CONTEXT) == expected
@@ -34,10 +43,13 @@ def test_resolve_context_paths() -> None:
     assert resolve(compile_path("$$"), DATA, CONTEXT) == CONTEXT
 
 
-@pytest.mark.parametrize(("path", "message"), [
-    ("$.x", "No results for path: $['x']"),
-    ("$.no.such.result.path", "Missing property in path $['no']"),
-])
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("$.x", "No results for path: $['x']"),
+        ("$.no.such.result.path", "Missing property in path $['no']"),
+    ],
+)
 def test_missing_paths(path: str, message: str) -> None:
     """Misses raise PathNotFound with Jayway's message (recorded cases
     test_invalid_jsonpath[ST.INVALID_JSONPATH_IN_INPUTPATH], test_catch_states_runtime)."""

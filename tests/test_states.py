@@ -32,8 +32,9 @@ def test_pass_result_dollar_keys_are_literal() -> None:
 
 def test_pass_result_with_result_path_merges_into_input() -> None:
     """Pass Result + ResultPath `$.r`: the result is added to the input."""
-    ex = run(machine({"P": {"Type": "Pass", "Result": "hi", "ResultPath": "$.r", "End": True}}),
-             {"a": 1})
+    ex = run(
+        machine({"P": {"Type": "Pass", "Result": "hi", "ResultPath": "$.r", "End": True}}), {"a": 1}
+    )
     assert ex.output == {"a": 1, "r": "hi"}
 
 
@@ -41,8 +42,14 @@ def test_pass_history_events_and_ids() -> None:
     """Pass records PassStateEntered/PassStateExited; ids count from ExecutionStarted #1 and each
     event's previousEventId names the event before it."""
     ex = run(machine({"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "End": True}}), {})
-    assert types(ex) == ["ExecutionStarted", "PassStateEntered", "PassStateExited",
-                         "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]
+    assert types(ex) == [
+        "ExecutionStarted",
+        "PassStateEntered",
+        "PassStateExited",
+        "PassStateEntered",
+        "PassStateExited",
+        "ExecutionSucceeded",
+    ]
     assert [e["id"] for e in ex.history] == [1, 2, 3, 4, 5, 6]
     assert [e["previousEventId"] for e in ex.history] == [0, 1, 2, 3, 4, 5]
     entered = events(ex, "PassStateEntered")
@@ -51,20 +58,39 @@ def test_pass_history_events_and_ids() -> None:
 
 def test_succeed_ends_execution_with_its_output_path() -> None:
     """Succeed: stops successfully; InputPath/OutputPath apply; states after it never run."""
-    ex = run(machine({
-        "S": {"Type": "Succeed", "InputPath": "$.keep", "OutputPath": "$.v"},
-    }), {"keep": {"v": 7}, "drop": 1})
+    ex = run(
+        machine(
+            {
+                "S": {"Type": "Succeed", "InputPath": "$.keep", "OutputPath": "$.v"},
+            }
+        ),
+        {"keep": {"v": 7}, "drop": 1},
+    )
     assert ex.status == "SUCCEEDED"
     assert ex.output == 7
-    assert types(ex) == ["ExecutionStarted", "SucceedStateEntered", "SucceedStateExited",
-                         "ExecutionSucceeded"]
+    assert types(ex) == [
+        "ExecutionStarted",
+        "SucceedStateEntered",
+        "SucceedStateExited",
+        "ExecutionSucceeded",
+    ]
 
 
 def test_fail_error_and_cause() -> None:
     """Fail: Error and Cause become the execution's error and cause (recorded case
     test_state_fail: SomeFailure / This state machines raises a 'SomeFailure' failure.)."""
-    ex = run(machine({"F": {"Type": "Fail", "Error": "SomeFailure",
-                            "Cause": "This state machines raises a 'SomeFailure' failure."}}), {})
+    ex = run(
+        machine(
+            {
+                "F": {
+                    "Type": "Fail",
+                    "Error": "SomeFailure",
+                    "Cause": "This state machines raises a 'SomeFailure' failure.",
+                }
+            }
+        ),
+        {},
+    )
     assert ex.status == "FAILED"
     assert ex.error == "SomeFailure"
     assert ex.cause == "This state machines raises a 'SomeFailure' failure."
@@ -81,15 +107,19 @@ def test_fail_records_entered_then_execution_failed_without_exit() -> None:
 def test_fail_error_path_and_cause_path() -> None:
     """Fail ErrorPath/CausePath take the values from the state input (recorded case
     test_state_fail_path: error string / cause string)."""
-    ex = run(machine({"F": {"Type": "Fail", "ErrorPath": "$.e", "CausePath": "$.c"}}),
-             {"e": "error string", "c": "cause string"})
+    ex = run(
+        machine({"F": {"Type": "Fail", "ErrorPath": "$.e", "CausePath": "$.c"}}),
+        {"e": "error string", "c": "cause string"},
+    )
     assert (ex.error, ex.cause) == ("error string", "cause string")
 
 
 def test_fail_cause_path_may_use_an_intrinsic() -> None:
     """Fail CausePath accepts a string-returning intrinsic (AWS developer guide, Fail state)."""
-    ex = run(machine({"F": {"Type": "Fail", "Error": "E",
-                            "CausePath": "States.Format('bad {}', $.n)"}}), {"n": 3})
+    ex = run(
+        machine({"F": {"Type": "Fail", "Error": "E", "CausePath": "States.Format('bad {}', $.n)"}}),
+        {"n": 3},
+    )
     assert (ex.error, ex.cause) == ("E", "bad 3")
 
 
@@ -112,15 +142,21 @@ def test_fail_without_error_or_cause() -> None:
 
 def test_choice_follows_first_matching_rule_then_default() -> None:
     """Choice: rules in order, first match wins; no match → Default."""
-    definition = machine({
-        "C": {"Type": "Choice", "Choices": [
-            {"Variable": "$.n", "NumericGreaterThan": 10, "Next": "Big"},
-            {"Variable": "$.n", "NumericGreaterThan": 0, "Next": "Small"},
-        ], "Default": "Zero"},
-        "Big": {"Type": "Pass", "Result": "big", "End": True},
-        "Small": {"Type": "Pass", "Result": "small", "End": True},
-        "Zero": {"Type": "Pass", "Result": "zero", "End": True},
-    })
+    definition = machine(
+        {
+            "C": {
+                "Type": "Choice",
+                "Choices": [
+                    {"Variable": "$.n", "NumericGreaterThan": 10, "Next": "Big"},
+                    {"Variable": "$.n", "NumericGreaterThan": 0, "Next": "Small"},
+                ],
+                "Default": "Zero",
+            },
+            "Big": {"Type": "Pass", "Result": "big", "End": True},
+            "Small": {"Type": "Pass", "Result": "small", "End": True},
+            "Zero": {"Type": "Pass", "Result": "zero", "End": True},
+        }
+    )
     assert run(definition, {"n": 11}).output == "big"
     assert run(definition, {"n": 11.5}).output == "big"
     assert run(definition, {"n": 5}).output == "small"
@@ -129,39 +165,67 @@ def test_choice_follows_first_matching_rule_then_default() -> None:
 
 def test_choice_output_is_its_input_and_records_choice_events() -> None:
     """Choice passes its (InputPath/OutputPath-filtered) input on; ChoiceStateEntered/Exited."""
-    ex = run(machine({
-        "C": {"Type": "Choice", "OutputPath": "$.x",
-              "Choices": [{"Variable": "$.x", "IsPresent": True, "Next": "E"}]},
-        "E": {"Type": "Succeed"},
-    }), {"x": {"k": 1}})
+    ex = run(
+        machine(
+            {
+                "C": {
+                    "Type": "Choice",
+                    "OutputPath": "$.x",
+                    "Choices": [{"Variable": "$.x", "IsPresent": True, "Next": "E"}],
+                },
+                "E": {"Type": "Succeed"},
+            }
+        ),
+        {"x": {"k": 1}},
+    )
     assert ex.output == {"k": 1}
     assert types(ex)[1:3] == ["ChoiceStateEntered", "ChoiceStateExited"]
 
 
 def test_choice_without_match_and_default_fails_no_choice_matched() -> None:
     """Choice: no rule matches and no Default → States.NoChoiceMatched."""
-    ex = run(machine({
-        "C": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericEquals": 1, "Next": "E"}]},
-        "E": {"Type": "Succeed"},
-    }), {"n": 2})
+    ex = run(
+        machine(
+            {
+                "C": {
+                    "Type": "Choice",
+                    "Choices": [{"Variable": "$.n", "NumericEquals": 1, "Next": "E"}],
+                },
+                "E": {"Type": "Succeed"},
+            }
+        ),
+        {"n": 2},
+    )
     assert ex.status == "FAILED"
     assert ex.error == "States.NoChoiceMatched"
 
 
 def test_wait_then_task_then_end_timeline() -> None:
     """Wait, Task and Pass in sequence: each state's events at the simulated instant it ran."""
-    ex = run(machine({
-        "W": {"Type": "Wait", "Seconds": 10, "Next": "T"},
-        "T": {"Type": "Task", "Resource": FN + "f", "Next": "P"},
-        "P": {"Type": "Pass", "End": True},
-    }), {"a": 1}, {"f": lambda e, c: {"r": 1}})
+    ex = run(
+        machine(
+            {
+                "W": {"Type": "Wait", "Seconds": 10, "Next": "T"},
+                "T": {"Type": "Task", "Resource": FN + "f", "Next": "P"},
+                "P": {"Type": "Pass", "End": True},
+            }
+        ),
+        {"a": 1},
+        {"f": lambda e, c: {"r": 1}},
+    )
     assert ex.status == "SUCCEEDED"
     assert ex.output == {"r": 1}
     assert [(e["type"], e["timestamp"]) for e in ex.history] == [
-        ("ExecutionStarted", at(0)), ("WaitStateEntered", at(0)), ("WaitStateExited", at(10)),
-        ("TaskStateEntered", at(10)), ("LambdaFunctionScheduled", at(10)),
-        ("LambdaFunctionStarted", at(10)), ("LambdaFunctionSucceeded", at(10)),
-        ("TaskStateExited", at(10)), ("PassStateEntered", at(10)), ("PassStateExited", at(10)),
+        ("ExecutionStarted", at(0)),
+        ("WaitStateEntered", at(0)),
+        ("WaitStateExited", at(10)),
+        ("TaskStateEntered", at(10)),
+        ("LambdaFunctionScheduled", at(10)),
+        ("LambdaFunctionStarted", at(10)),
+        ("LambdaFunctionSucceeded", at(10)),
+        ("TaskStateExited", at(10)),
+        ("PassStateEntered", at(10)),
+        ("PassStateExited", at(10)),
         ("ExecutionSucceeded", at(10)),
     ]
     assert ex.start_date == at(0) and ex.stop_date == at(10)

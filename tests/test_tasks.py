@@ -26,10 +26,14 @@ def tag(label: str) -> Any:
 
 # -- handler resolution ------------------------------------------------------------------------
 
+
 def test_exact_resource_wins_over_function_name_and_state_name() -> None:
     """Resolution order 1: the exact Resource string."""
-    ex = run(task(FN + "f"), {}, {"T": tag("state"), "f": tag("name"), FN + "f": tag("exact"),
-                                  "arn:*": tag("glob")})
+    ex = run(
+        task(FN + "f"),
+        {},
+        {"T": tag("state"), "f": tag("name"), FN + "f": tag("exact"), "arn:*": tag("glob")},
+    )
     assert ex.output == "exact"
 
 
@@ -43,23 +47,35 @@ def test_function_name_from_arn_with_version_or_alias(suffix: str) -> None:
 @pytest.mark.parametrize("function_name", ["f", FN + "f", FN + "f:prod", "123456789012:function:f"])
 def test_lambda_invoke_function_name_parameter(function_name: str) -> None:
     """Resolution order 2: lambda:invoke's Parameters.FunctionName, a name or an (partial) ARN."""
-    ex = run(task(INVOKE, Parameters={"FunctionName": function_name, "Payload": {}},
-                  ResultSelector={"p.$": "$.Payload"}),
-             {}, {"T": tag("state"), "f": tag("name")})
+    ex = run(
+        task(
+            INVOKE,
+            Parameters={"FunctionName": function_name, "Payload": {}},
+            ResultSelector={"p.$": "$.Payload"},
+        ),
+        {},
+        {"T": tag("state"), "f": tag("name")},
+    )
     assert ex.output == {"p": "name"}
 
 
 def test_state_name_before_glob() -> None:
     """Resolution order 3: the state's name, before glob patterns."""
-    ex = run(task("arn:aws:states:::sqs:sendMessage", Parameters={"QueueUrl": "q"}),
-             {}, {"T": tag("state"), "*sqs*": tag("glob")})
+    ex = run(
+        task("arn:aws:states:::sqs:sendMessage", Parameters={"QueueUrl": "q"}),
+        {},
+        {"T": tag("state"), "*sqs*": tag("glob")},
+    )
     assert ex.output == "state"
 
 
 def test_glob_over_resource_last() -> None:
     """Resolution order 4: fnmatch patterns over the Resource."""
-    ex = run(task("arn:aws:states:::sqs:sendMessage", Parameters={"QueueUrl": "q"}),
-             {}, {"arn:aws:states:::sns:*": tag("sns"), "arn:aws:states:::sqs:*": tag("sqs")})
+    ex = run(
+        task("arn:aws:states:::sqs:sendMessage", Parameters={"QueueUrl": "q"}),
+        {},
+        {"arn:aws:states:::sns:*": tag("sns"), "arn:aws:states:::sqs:*": tag("sqs")},
+    )
     assert ex.output == "sqs"
 
 
@@ -71,6 +87,7 @@ def test_one_argument_handler_gets_only_the_event() -> None:
 
 def test_handler_receives_parameters_as_event_and_a_copy() -> None:
     """The event is the effective input after Parameters; mutating it does not leak."""
+
     def f(event: Any, ctx: Any) -> Any:
         event["b"] = 2
         return event
@@ -84,13 +101,26 @@ def test_handler_context_fields() -> None:
     seen: dict[str, Any] = {}
 
     def f(event: Any, ctx: Any) -> Any:
-        seen.update(fn=ctx.function_name, state=ctx.state_name, arn=ctx.execution_arn,
-                    rid=ctx.aws_request_id, now=ctx.now())
+        seen.update(
+            fn=ctx.function_name,
+            state=ctx.state_name,
+            arn=ctx.execution_arn,
+            rid=ctx.aws_request_id,
+            now=ctx.now(),
+        )
         return None
 
-    ex = run(machine({"W": {"Type": "Wait", "Seconds": 5, "Next": "Call"},
-                      "Call": {"Type": "Task", "Resource": FN + "f:prod", "End": True}}),
-             {}, {"f": f}, name="e1")
+    ex = run(
+        machine(
+            {
+                "W": {"Type": "Wait", "Seconds": 5, "Next": "Call"},
+                "Call": {"Type": "Task", "Resource": FN + "f:prod", "End": True},
+            }
+        ),
+        {},
+        {"f": f},
+        name="e1",
+    )
     assert ex.status == "SUCCEEDED"
     assert seen["fn"] == "f"
     assert seen["state"] == "Call"
@@ -101,14 +131,21 @@ def test_handler_context_fields() -> None:
 
 # -- legacy Lambda ARN ---------------------------------------------------------------------------
 
+
 def test_legacy_lambda_events_and_raw_result() -> None:
     """A function ARN Resource: LambdaFunctionScheduled/Started/Succeeded; the result is the
     handler's value as is (recorded history of test_base_cases[BASE_LAMBDA_EMPTY])."""
     ex = run(task(FN + "f"), {"in": 1}, {"f": lambda e, c: {"out": [1, 2]}})
     assert ex.output == {"out": [1, 2]}
-    assert types(ex) == ["ExecutionStarted", "TaskStateEntered", "LambdaFunctionScheduled",
-                         "LambdaFunctionStarted", "LambdaFunctionSucceeded", "TaskStateExited",
-                         "ExecutionSucceeded"]
+    assert types(ex) == [
+        "ExecutionStarted",
+        "TaskStateEntered",
+        "LambdaFunctionScheduled",
+        "LambdaFunctionStarted",
+        "LambdaFunctionSucceeded",
+        "TaskStateExited",
+        "ExecutionSucceeded",
+    ]
     scheduled = events(ex, "LambdaFunctionScheduled")[0]["lambdaFunctionScheduledEventDetails"]
     assert scheduled["resource"] == FN + "f"
     assert json.loads(scheduled["input"]) == {"in": 1}
@@ -116,14 +153,23 @@ def test_legacy_lambda_events_and_raw_result() -> None:
 
 # -- lambda:invoke -------------------------------------------------------------------------------
 
+
 def test_lambda_invoke_wraps_the_payload() -> None:
     """lambda:invoke result: {ExecutedVersion, Payload, SdkHttpMetadata, SdkResponseMetadata,
     StatusCode} (recorded case TestBaseScenarios::test_lambda_service_invoke)."""
-    ex = run(task(INVOKE, Parameters={"FunctionName.$": "$.FunctionName", "Payload.$": "$.Payload"}),
-             {"FunctionName": "f", "Payload": {"body": "string body"}}, {"f": lambda e, c: e})
+    ex = run(
+        task(INVOKE, Parameters={"FunctionName.$": "$.FunctionName", "Payload.$": "$.Payload"}),
+        {"FunctionName": "f", "Payload": {"body": "string body"}},
+        {"f": lambda e, c: e},
+    )
     out = ex.output
-    assert list(out) == ["ExecutedVersion", "Payload", "SdkHttpMetadata", "SdkResponseMetadata",
-                         "StatusCode"]
+    assert list(out) == [
+        "ExecutedVersion",
+        "Payload",
+        "SdkHttpMetadata",
+        "SdkResponseMetadata",
+        "StatusCode",
+    ]
     assert out["ExecutedVersion"] == "$LATEST"
     assert out["Payload"] == {"body": "string body"}
     assert out["StatusCode"] == 200
@@ -132,14 +178,20 @@ def test_lambda_invoke_wraps_the_payload() -> None:
     assert set(out["SdkResponseMetadata"]) == {"RequestId"}
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: Content-Length counts the compact JSON "
-                   "(22) instead of the Python runtime's json.dumps text (23 bytes, as recorded)")
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine bug: Content-Length counts the compact JSON "
+    "(22) instead of the Python runtime's json.dumps text (23 bytes, as recorded)",
+)
 def test_lambda_invoke_content_length_is_the_runtime_response_size() -> None:
     """Content-Length is the size of the response the Python runtime wrote: json.dumps with its
     default separators, '{"body": "string body"}' = 23 bytes (recorded case
     TestBaseScenarios::test_lambda_service_invoke: "Content-Length": "23")."""
-    ex = run(task(INVOKE, Parameters={"FunctionName": "f", "Payload": {"body": "string body"}}),
-             {}, {"f": lambda e, c: e})
+    ex = run(
+        task(INVOKE, Parameters={"FunctionName": "f", "Payload": {"body": "string body"}}),
+        {},
+        {"f": lambda e, c: e},
+    )
     headers = ex.output["SdkHttpMetadata"]
     assert headers["HttpHeaders"]["Content-Length"] == "23"
     assert headers["AllHttpHeaders"]["Content-Length"] == ["23"]
@@ -148,17 +200,31 @@ def test_lambda_invoke_content_length_is_the_runtime_response_size() -> None:
 def test_lambda_invoke_events() -> None:
     """lambda:invoke records TaskScheduled/TaskStarted/TaskSucceeded with resourceType 'lambda'
     and resource 'invoke'."""
-    ex = run(task(INVOKE, Parameters={"FunctionName": "f", "Payload": {"a": 1}}), {},
-             {"f": lambda e, c: 1})
-    assert types(ex) == ["ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted",
-                         "TaskSucceeded", "TaskStateExited", "ExecutionSucceeded"]
+    ex = run(
+        task(INVOKE, Parameters={"FunctionName": "f", "Payload": {"a": 1}}),
+        {},
+        {"f": lambda e, c: 1},
+    )
+    assert types(ex) == [
+        "ExecutionStarted",
+        "TaskStateEntered",
+        "TaskScheduled",
+        "TaskStarted",
+        "TaskSucceeded",
+        "TaskStateExited",
+        "ExecutionSucceeded",
+    ]
     sched = events(ex, "TaskScheduled")[0]["taskScheduledEventDetails"]
-    assert (sched["resourceType"], sched["resource"], sched["region"]) == \
-        ("lambda", "invoke", "us-east-1")
+    assert (sched["resourceType"], sched["resource"], sched["region"]) == (
+        "lambda",
+        "invoke",
+        "us-east-1",
+    )
     assert json.loads(sched["parameters"]) == {"FunctionName": "f", "Payload": {"a": 1}}
 
 
 # -- failures --------------------------------------------------------------------------------------
+
 
 class CustomError(Exception):
     pass
@@ -167,6 +233,7 @@ class CustomError(Exception):
 def test_legacy_exception_error_and_cause() -> None:
     """An exception: error = class name, cause = JSON {errorMessage, errorType, requestId,
     stackTrace} (recorded case TestTaskLambda::test_raise_exception)."""
+
     def f(event: Any, ctx: Any) -> Any:
         raise CustomError("Some exception was raised.")
 
@@ -184,17 +251,21 @@ def test_legacy_exception_error_and_cause() -> None:
 def test_lambda_invoke_exception_cause_is_compact_json() -> None:
     """lambda:invoke re-serialises the error payload compactly (recorded case
     TestTaskServiceLambda::test_raise_exception_catch_output_path[None]: '{"errorMessage":...')."""
+
     def f(event: Any, ctx: Any) -> Any:
         raise Exception("Some exception was raised.")
 
     ex = run(task(INVOKE, Parameters={"FunctionName": "f", "Payload": {}}), {}, {"f": f})
     assert ex.error == "Exception"
-    assert ex.cause.startswith('{"errorMessage":"Some exception was raised.","errorType":"Exception"')
+    assert ex.cause.startswith(
+        '{"errorMessage":"Some exception was raised.","errorType":"Exception"'
+    )
     assert types(ex)[-2:] == ["TaskFailed", "ExecutionFailed"]
 
 
 def test_task_failed_raised_by_handler_sets_error_and_cause() -> None:
     """aslrun.TaskFailed(error, cause) fails the task with exactly that error and cause."""
+
     def f(event: Any, ctx: Any) -> Any:
         raise aslrun.TaskFailed("Billing.Declined", "card expired")
 
@@ -202,11 +273,14 @@ def test_task_failed_raised_by_handler_sets_error_and_cause() -> None:
     assert (ex.error, ex.cause) == ("Billing.Declined", "card expired")
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    (b'{"a": 1}', {"a": 1}),
-    (bytearray(b"[1,2]"), [1, 2]),
-    ('{"a": 1}', '{"a": 1}'),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (b'{"a": 1}', {"a": 1}),
+        (bytearray(b"[1,2]"), [1, 2]),
+        ('{"a": 1}', '{"a": 1}'),
+    ],
+)
 def test_bytes_results_are_decoded_as_json(raw: Any, expected: Any) -> None:
     """Bytes are the function's raw response: UTF-8 JSON as the Lambda runtime reads it; a str
     stays a string."""
@@ -219,18 +293,21 @@ def test_result_over_256_kib_legacy() -> None:
     ex = run(task(FN + "f"), {}, {"f": lambda e, c: "a" * 262_144})
     assert ex.status == "FAILED"
     assert ex.error == "States.DataLimitExceeded"
-    assert ex.cause == (f"The state/task '{FN}f' returned a result with a size exceeding the "
-                        "maximum number of bytes service limit.")
+    assert ex.cause == (
+        f"The state/task '{FN}f' returned a result with a size exceeding the "
+        "maximum number of bytes service limit."
+    )
 
 
 def test_result_over_256_kib_lambda_invoke() -> None:
     """Same through lambda:invoke: the cause names 'lambda' (recorded case
     test_service_task_lambada_catch_state_all_data_limit_exceeded_on_large_utf8_response)."""
-    ex = run(task(INVOKE, Parameters={"FunctionName": "f"}), {},
-             {"f": lambda e, c: "é" * 140_000})
+    ex = run(task(INVOKE, Parameters={"FunctionName": "f"}), {}, {"f": lambda e, c: "é" * 140_000})
     assert ex.error == "States.DataLimitExceeded"
-    assert ex.cause == ("The state/task 'lambda' returned a result with a size exceeding the "
-                        "maximum number of bytes service limit.")
+    assert ex.cause == (
+        "The state/task 'lambda' returned a result with a size exceeding the "
+        "maximum number of bytes service limit."
+    )
 
 
 def test_result_just_under_limit_is_fine() -> None:
@@ -267,8 +344,10 @@ def test_unresolved_other_resource_names_state_resource_and_keys() -> None:
 
 # -- simulated time and timeouts ---------------------------------------------------------------
 
+
 def test_context_sleep_spends_simulated_time() -> None:
     """context.sleep(60): the task completes 60 s later on the clock."""
+
     def f(event: Any, ctx: Any) -> Any:
         ctx.sleep(60)
         return ctx.now().isoformat()
@@ -296,14 +375,21 @@ def test_remaining_time_follows_timeout_seconds() -> None:
 def test_timeout_seconds_fails_with_states_timeout_at_the_instant() -> None:
     """TimeoutSeconds shorter than the work: States.Timeout at start + TimeoutSeconds, with a
     TaskTimedOut event (recorded history of test_fixed_timeout_service_lambda_with_path)."""
+
     def f(event: Any, ctx: Any) -> Any:
         ctx.sleep(60)
 
     ex = run(task(INVOKE, Parameters={"FunctionName": "f"}, TimeoutSeconds=5), {}, {"f": f})
     assert ex.status == "FAILED"
     assert ex.error == "States.Timeout"
-    assert types(ex) == ["ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted",
-                         "TaskTimedOut", "ExecutionFailed"]
+    assert types(ex) == [
+        "ExecutionStarted",
+        "TaskStateEntered",
+        "TaskScheduled",
+        "TaskStarted",
+        "TaskTimedOut",
+        "ExecutionFailed",
+    ]
     assert offsets(ex, "TaskTimedOut") == [5]
     assert ex.stop_date == at(5)
 
@@ -311,12 +397,19 @@ def test_timeout_seconds_fails_with_states_timeout_at_the_instant() -> None:
 def test_timeout_seconds_path() -> None:
     """TimeoutSecondsPath reads the timeout from the input (recorded case
     test_fixed_timeout_service_lambda_with_path: 5 s against a 60 s function)."""
+
     def f(event: Any, ctx: Any) -> Any:
         ctx.sleep(60)
 
-    ex = run(task(INVOKE, Parameters={"FunctionName.$": "$.FunctionName", "Payload.$": "$.Payload"},
-                  TimeoutSecondsPath="$.TimeoutSecondsValue"),
-             {"TimeoutSecondsValue": 5, "FunctionName": "f", "Payload": None}, {"f": f})
+    ex = run(
+        task(
+            INVOKE,
+            Parameters={"FunctionName.$": "$.FunctionName", "Payload.$": "$.Payload"},
+            TimeoutSecondsPath="$.TimeoutSecondsValue",
+        ),
+        {"TimeoutSecondsValue": 5, "FunctionName": "f", "Payload": None},
+        {"f": f},
+    )
     assert ex.error == "States.Timeout"
     assert offsets(ex, "TaskTimedOut") == [5]
 
@@ -337,6 +430,5 @@ def test_work_within_timeout_succeeds() -> None:
 
 def test_scheduled_event_records_timeout() -> None:
     """TaskScheduled carries timeoutInSeconds when TimeoutSeconds is set."""
-    ex = run(task(INVOKE, Parameters={"FunctionName": "f"}, TimeoutSeconds=30), {},
-             {"f": tag("x")})
+    ex = run(task(INVOKE, Parameters={"FunctionName": "f"}, TimeoutSeconds=30), {}, {"f": tag("x")})
     assert events(ex, "TaskScheduled")[0]["taskScheduledEventDetails"]["timeoutInSeconds"] == 30
