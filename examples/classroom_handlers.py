@@ -37,3 +37,14 @@ HANDLERS = {
     "SendLivePing": send_live_ping,
     "StopRecorder": stop_recorder,
 }
+
+# examples/serverless.yml declares the same functions as startRecorder, sendLivePing and
+# stopRecorder (deployed as consult-api-dev-startRecorder, ...): aslrun resolves a deployed
+# name to the key the file declares it under, so registering the keys is enough.
+HANDLERS.update(
+    {
+        "startRecorder": start_recorder,
+        "sendLivePing": send_live_ping,
+        "stopRecorder": stop_recorder,
+    }
+)

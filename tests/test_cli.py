@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -474,10 +475,10 @@ def test_the_real_clock_runs_a_machine_without_waits(tmp_path: Path) -> None:
     path = machine(tmp_path, {"Hi": {"Type": "Pass", "Result": {"ok": True}, "End": True}})
     code, out, _ = run("run", path, "--clock", "real")
     assert code == ExitCode.OK
-    assert out.splitlines()[-2:] == [
-        "SUCCEEDED after 0s on the real clock",
-        'output: {"ok":true}',
-    ]
+    status, output = out.splitlines()[-2:]
+    # The real clock's elapsed time is whatever the machine took: only its form is fixed.
+    assert re.fullmatch(r"SUCCEEDED after [0-9.]+s on the real clock", status)
+    assert output == 'output: {"ok":true}'
 
 
 def test_validate_is_wired_in() -> None:

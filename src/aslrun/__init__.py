@@ -21,6 +21,10 @@ from aslrun.errors import (
 from aslrun.registration import handler
 from aslrun.resources import HandlerContext, ResourceRegistry
 
+# Bound after the submodule is imported, so ``aslrun.validate`` is the function
+# (``aslrun.validate.iter_diagnostics`` and friends stay importable from the module).
+from aslrun.validate import validate
+
 TaskFailed = StatesError
 """Raise ``TaskFailed(error, cause)`` from a handler to fail its Task with that error name."""
 
@@ -43,9 +47,3 @@ __all__ = [
     "validate",
 ]
 
-
-def validate(source: object, **load_options: object) -> list[Diagnostic]:
-    """Every problem in a definition (errors and warnings), located; see ``aslrun.validate``."""
-    from aslrun import validate as _validate  # noqa: PLC0415
-
-    return _validate.validate(source, **load_options)  # type: ignore[arg-type]

@@ -173,6 +173,7 @@ class StateMachine:
         self.type = type
         self.source = source
         self.arn = f"arn:aws:states:{region}:{account}:stateMachine:{name}"
+        self.function_aliases: Mapping[str, str] = {}
         self.role_arn = f"arn:aws:iam::{account}:role/service-role/StepFunctions-{name}-role"
 
     def __repr__(self) -> str:
@@ -190,7 +191,9 @@ class StateMachine:
         """Start an execution on ``clock`` and return it RUNNING; the clock's scheduler runs it."""
         clock = clock if clock is not None else VirtualClock()
         registry = (
-            handlers if isinstance(handlers, ResourceRegistry) else ResourceRegistry(handlers)
+            handlers
+            if isinstance(handlers, ResourceRegistry)
+            else ResourceRegistry(handlers, aliases=self.function_aliases)
         )
         name = name if name is not None else str(uuid.uuid4())
         arn = f"arn:aws:states:{self.region}:{self.account}:execution:{self.name}:{name}"
@@ -259,7 +262,7 @@ def load(
     source: Source,
     *,
     name: str | None = None,
-    region: str = "us-east-1",
+    region: str | None = None,
     account: str = "123456789012",
     type: str = "STANDARD",
     state_machine: str | None = None,
@@ -290,12 +293,14 @@ def load(
     if errors:
         raise DefinitionError(errors, source=loaded.source)
     machine = parse_machine(loaded.definition, source=loaded.source)
-    return StateMachine(
+    sm = StateMachine(
         loaded.definition,
         machine,
         name=name or loaded.name or "StateMachine",
-        region=region,
+        region=region or loaded.region or "us-east-1",
         account=account,
         type=type,
         source=loaded.source,
     )
+    sm.function_aliases = loaded.function_aliases
+    return sm

@@ -166,7 +166,9 @@ def _add_run(commands: Any) -> None:
         help="fill a ${NAME} placeholder in the definition (repeatable)",
     )
     cmd.add_argument("--stage", help="the Serverless stage (${opt:stage}, ${sls:stage})")
-    cmd.add_argument("--region", default="us-east-1", help="region for ARNs (default: us-east-1)")
+    cmd.add_argument(
+        "--region", default=None, help="region for ARNs (default: the file's, else us-east-1)"
+    )
     cmd.add_argument(
         "--seed",
         type=int,

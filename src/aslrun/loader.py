@@ -61,6 +61,10 @@ class LoadedDefinition:
     kind: Kind = "asl"
     key: str | None = None
     warnings: tuple[Diagnostic, ...] = ()
+    region: str | None = None
+    """The region the file deploys to (serverless ``provider.region``), when it says."""
+    function_aliases: Mapping[str, str] = field(default_factory=dict)
+    """Deployed Lambda function name -> the key the file declares it under (serverless.yml)."""
 
 
 @dataclass(frozen=True)
@@ -337,6 +341,12 @@ def _load_serverless(document: _Document, options: LoadOptions) -> LoadedDefinit
     notes: list[Diagnostic] = []
     definition = _cfn.resolve(_serverless.resolve_variables(raw, ctx, where), env, where, notes)
     definition = _cfn.substitute_strings(definition, options.substitutions)
+    aliases = {
+        str(attrs["Ref"]): str(fn_key)
+        for fn_key, attrs in zip(
+            (doc.get("functions") or {}), _serverless.functions(ctx).values(), strict=False
+        )
+    }
     return LoadedDefinition(
         definition,
         names[key],
@@ -344,6 +354,8 @@ def _load_serverless(document: _Document, options: LoadOptions) -> LoadedDefinit
         "serverless",
         key,
         (*notes, *_placeholder_warnings(definition)),
+        ctx.region,
+        aliases,
     )
 
 

@@ -100,7 +100,9 @@ def function_name_of(value: Any) -> str | None:
 class ResourceRegistry:
     """Maps resources to handlers; see the module docstring for the lookup order."""
 
-    def __init__(self, handlers: Mapping[str, Handler] | None = None) -> None:
+    def __init__(self, handlers: Mapping[str, Handler] | None = None, *,
+                 aliases: Mapping[str, str] | None = None) -> None:
+        self._aliases: dict[str, str] = dict(aliases or {})
         self._exact: dict[str, Handler] = {}
         self._patterns: list[tuple[str, Handler]] = []
         self._arity: dict[int, bool] = {}
@@ -126,6 +128,8 @@ class ResourceRegistry:
                 short = function_name_of(function_name)
                 if short is not None:
                     fn = exact.get(short)
+                    if fn is None and short in self._aliases:
+                        fn = exact.get(self._aliases[short])
         if fn is None:
             fn = exact.get(state_name)
         if fn is None:
