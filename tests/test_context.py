@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from conftest import FN, at, events, machine, run, types
 
 EXEC_ARN = "arn:aws:states:us-east-1:123456789012:execution:Classes:run-7"
@@ -82,11 +80,6 @@ def test_whole_context_object_shape_for_pass() -> None:
     assert out["State"]["EnteredTime"] == "2026-01-01T00:00:00.000Z"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: $$.State of a Pass state carries RetryCount; "
-    "AWS records only Name and EnteredTime",
-)
 def test_pass_state_context_has_no_retry_count() -> None:
     """`$$.State` in a Pass state is exactly {Name, EnteredTime} (recorded case
     TestSnfBase::test_query_context_object_values: "state": {"Name", "EnteredTime"})."""

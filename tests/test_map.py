@@ -353,10 +353,6 @@ def test_map_item_index_inside_iteration_context() -> None:
     assert ex.output == [{"i": i} for i in range(5)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: a caught Map failure records no MapStateFailed before MapStateExited",
-)
 def test_caught_failure_history() -> None:
     """Caught Map failure: MapIterationFailed, MapStateFailed, MapStateExited, then the catcher's
     state (recorded case TestBaseScenarios::test_map_state_catch_legacy)."""

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from conftest import at, events, machine, offsets, run, types
 
 
@@ -114,11 +112,6 @@ def test_history_events() -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: a caught Parallel failure records no "
-    "ParallelStateFailed before ParallelStateExited",
-)
 def test_caught_failure_history() -> None:
     """A caught branch failure: ParallelStateFailed then ParallelStateExited, then the catcher's
     state (recorded case TestBaseScenarios::test_parallel_state_catch)."""

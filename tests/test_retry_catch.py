@@ -298,11 +298,6 @@ def test_exhausted_retrier_does_not_fall_through() -> None:
     assert scheduled(ex) == [0, 1]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: $$.State.RetryCount stays 0 on retries "
-    "(Parameters see the count of the first attempt)",
-)
 def test_retry_count_in_context() -> None:
     """$$.State.RetryCount is 0 on the first attempt and counts retries."""
     seen: list[Any] = []

@@ -178,11 +178,6 @@ def test_lambda_invoke_wraps_the_payload() -> None:
     assert set(out["SdkResponseMetadata"]) == {"RequestId"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: Content-Length counts the compact JSON "
-    "(22) instead of the Python runtime's json.dumps text (23 bytes, as recorded)",
-)
 def test_lambda_invoke_content_length_is_the_runtime_response_size() -> None:
     """Content-Length is the size of the response the Python runtime wrote: json.dumps with its
     default separators, '{"body": "string body"}' = 23 bytes (recorded case

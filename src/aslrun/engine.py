@@ -21,6 +21,9 @@ from aslrun.resources import ResourceRegistry
 
 __all__ = ["Frame", "Join", "Proc", "Runtime", "Sleep", "StateRun", "Variables"]
 
+_RETRYING_TYPES = frozenset({"Task", "Parallel", "Map"})
+"""The state types whose ``$$.State`` carries ``RetryCount`` (AWS leaves it out elsewhere)."""
+
 MAX_VARIABLE_BYTES = 256 * 1024
 """AWS's limit for one variable's value and for all the values one Assign sets."""
 MAX_EXECUTION_VARIABLE_BYTES = 10 * 1024 * 1024
@@ -426,19 +429,17 @@ class StateRun:
         ctx = self._context
         if (
             ctx is None
-            or ctx["State"]["RetryCount"] != self.retry_count
+            or ctx["State"].get("RetryCount", 0) != self.retry_count
             or (self.map_item is not None and ctx.get("Map", {}).get("Item") is not self.map_item)
         ):
             rt = self.frame.rt
             ctx = {
                 "Execution": rt.context_execution,
                 "StateMachine": rt.context_machine,
-                "State": {
-                    "EnteredTime": format_iso(self.entered),
-                    "Name": self.state.name,
-                    "RetryCount": self.retry_count,
-                },
+                "State": {"EnteredTime": format_iso(self.entered), "Name": self.state.name},
             }
+            if self.state.type in _RETRYING_TYPES:
+                ctx["State"]["RetryCount"] = self.retry_count
             if self.task_token is not None:
                 ctx["Task"] = {"Token": self.task_token}
             if self.map_item is not None:

@@ -108,12 +108,13 @@ def with_retry_and_catch(
     run: StateRun,
     state: Any,
     body: Callable[[], Generator[Any, Any, JSON]],
-    on_uncaught: Callable[[StatesError], None] | None = None,
+    on_exhausted: Callable[[StatesError], None] | None = None,
 ) -> Generator[Any, Any, tuple[bool, JSON]]:
     """Run ``body`` with the state's retriers; return (True, result) or (False, caught output).
 
     A failure no retrier retries goes to the catchers; one no catcher catches is raised
-    (``on_uncaught`` is told of it first, to record the state's failure event).
+    (``on_exhausted`` is told of any failure no retrier retries, caught or not, to record
+    the state's failure event as AWS does).
     """
     counts = [0] * len(state.retry)
     rt = frame.rt
@@ -130,9 +131,9 @@ def with_retry_and_catch(
             )
             if delay is None:
                 catcher = None if err.error in UNCATCHABLE else find_catcher(state.catch, err.error)
+                if on_exhausted is not None:
+                    on_exhausted(err)
                 if catcher is None:
-                    if on_uncaught is not None:
-                        on_uncaught(err)
                     raise err from None
                 return False, _catch(frame, run, state, err)
             run.retry_count += 1

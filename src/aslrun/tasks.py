@@ -34,12 +34,10 @@ _describe = lru_cache(maxsize=4096)(describe_resource)
 
 def run_task(state: TaskState, frame: Frame, data: JSON) -> StateGen:
     run = frame.enter(state, data)
-    try:
-        params, timeout, heartbeat = _prepare(state, run, data)
-    except StateFailure as f:
-        raise frame.located(run, f) from None
 
     def attempt() -> Generator[Any, Any, JSON]:
+        # Built on every attempt: Parameters may read $$.State.RetryCount.
+        params, timeout, heartbeat = _prepare(state, run, data)
         result = yield from _invoke(state, frame, run, params, timeout, heartbeat)
         if state.result_selector is not None and state.query_language == "JSONPath":
             result = state.result_selector.evaluate(Scope(result, run))
@@ -174,7 +172,7 @@ def _invoke(
         _failed(frame, info, legacy, error)
         raise error
     if info.is_lambda_invoke:
-        text = dumps(result)
+        text = json.dumps(result)  # the Python runtime's response body, spaces and all
         result = lambda_invoke_response(result, request_id, len(text.encode("utf-8")))
     if legacy:
         frame.event("LambdaFunctionSucceeded", {"output": _payload(result)})
