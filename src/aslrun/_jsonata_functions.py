@@ -84,7 +84,7 @@ def partition(array: JSON, size: JSON) -> list[JSON]:
         raise FunctionArgumentError(
             f"The chunk size of $partition must be a positive integer, but was: {chunk}"
         )
-    return [array[i:i + chunk] for i in range(0, len(array), chunk)]
+    return [array[i : i + chunk] for i in range(0, len(array), chunk)]
 
 
 def range_(start: JSON, end: JSON, step: JSON) -> list[JSON]:

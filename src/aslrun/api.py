@@ -198,8 +198,10 @@ class StateMachine:
         name = name if name is not None else str(uuid.uuid4())
         arn = f"arn:aws:states:{self.region}:{self.account}:execution:{self.name}:{name}"
         if self.type == "EXPRESS":  # AWS appends an id to an Express execution's ARN
-            arn = (f"arn:aws:states:{self.region}:{self.account}:express:{self.name}:{name}:"
-                   f"{uuid.UUID(int=_random.Random(seed).getrandbits(128), version=4)}")
+            arn = (
+                f"arn:aws:states:{self.region}:{self.account}:express:{self.name}:{name}:"
+                f"{uuid.UUID(int=_random.Random(seed).getrandbits(128), version=4)}"
+            )
         start = clock.now()
         history = History()
         execution = Execution(

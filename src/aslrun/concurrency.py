@@ -12,14 +12,14 @@ from collections.abc import Callable, Generator
 from typing import Any
 
 from aslrun._json import JSON, dumps
-from aslrun.dataflow import Scope, apply_input_path, evaluate_typed, resolve_in
+from aslrun.dataflow import Scope, apply_input_path, evaluate_typed, resolve_field
 from aslrun.distributed import batch_items, read_items, write_results
 from aslrun.engine import Frame, Join, Proc, StateGen, StateRun, Variables
 from aslrun.errors import StateFailure, StatesError
 from aslrun.history import Payload
 from aslrun.model import NULL, Machine, MapState, ParallelState, Template
-from aslrun.paths import Path, PathNotFound
-from aslrun.states import complete, run_machine, with_retry_and_catch
+from aslrun.paths import Path
+from aslrun.states import run_guarded, run_machine
 
 __all__ = ["run_map", "run_parallel"]
 
@@ -88,20 +88,7 @@ def run_parallel(state: ParallelState, frame: Frame, data: JSON) -> StateGen:
         result = [o[0] if o is not None else None for o in outcomes]
         return _select(state, run, result)
 
-    ok, value = yield from with_retry_and_catch(
-        frame, run, state, attempt, lambda err: _record(frame, "ParallelStateFailed")
-    )
-    if not ok:
-        return run.next_override, value
-    try:
-        out = complete(frame, run, state, value, has_result=True, result_path=state.result_path)
-    except StateFailure as f:
-        raise frame.located(run, f) from None
-    return state.next, out
-
-
-def _record(frame: Frame, event_type: str) -> None:
-    frame.event(event_type)
+    return (yield from run_guarded(frame, run, state, attempt, "ParallelStateFailed"))
 
 
 def _effective(state: ParallelState | MapState, run: StateRun, data: JSON) -> JSON:
@@ -160,16 +147,7 @@ def run_map(state: MapState, frame: Frame, data: JSON) -> StateGen:
         result = yield from _iterate(state, frame, run, effective, config)
         return _select(state, run, result)
 
-    ok, value = yield from with_retry_and_catch(
-        frame, run, state, attempt, lambda err: _record(frame, "MapStateFailed")
-    )
-    if not ok:
-        return run.next_override, value
-    try:
-        out = complete(frame, run, state, value, has_result=True, result_path=state.result_path)
-    except StateFailure as f:
-        raise frame.located(run, f) from None
-    return state.next, out
+    return (yield from run_guarded(frame, run, state, attempt, "MapStateFailed"))
 
 
 def _iterate(
@@ -303,14 +281,7 @@ def _items(state: MapState, run: StateRun, effective: JSON) -> list[JSON]:
 
 def _path_value(path: Any, run: StateRun, data: JSON, field: str) -> JSON:
     assert isinstance(path, Path)
-    try:
-        return resolve_in(path, Scope(data, run))
-    except PathNotFound:
-        raise StateFailure(
-            "States.Runtime",
-            f"The JSONPath '{path.text}' specified for the field '{field}' could not be found "
-            f"in the input '{dumps(data)}'",
-        ) from None
+    return resolve_field(path, Scope(data, run), field)
 
 
 def _integer(

@@ -17,7 +17,6 @@ from aslrun.paths import (
     Path,
     PathNotFound,
     PathSyntaxError,
-    VariableNotFound,
     compile_path,
     compile_reference_path,
     resolve,
@@ -32,6 +31,7 @@ __all__ = [
     "compile_jsonata",
     "compile_opt_path",
     "compile_payload",
+    "resolve_field",
     "resolve_in",
 ]
 
@@ -73,18 +73,20 @@ def resolve_in(path: Path, scope: Scope) -> JSON:
     return resolve(path, None, None, scope.run.variables)
 
 
-def _missing(path: Path, field: str, data: JSON, err: PathNotFound) -> StateFailure:
-    if isinstance(err, VariableNotFound):
-        return StateFailure(
+def resolve_field(path: Path, scope: Scope, field: str) -> JSON:
+    """Evaluate the path a named field holds; a miss fails as AWS words it for that field.
+
+    (Used for ``.$`` keys, intrinsic arguments and ``*Path`` fields; InputPath and OutputPath
+    misses have their own wording, see ``apply_input_path``.)
+    """
+    try:
+        return resolve_in(path, scope)
+    except PathNotFound:
+        raise StateFailure(
             "States.Runtime",
             f"The JSONPath '{path.text}' specified for the field '{field}' could not be found "
-            f"in the input '{dumps(data)}'",
-        )
-    return StateFailure(
-        "States.Runtime",
-        f"The JSONPath '{path.text}' specified for the field '{field}' could not be found "
-        f"in the input '{dumps(data)}'",
-    )
+            f"in the input '{dumps(scope.data)}'",
+        ) from None
 
 
 # ----------------------------------------------------------------------------------------------
@@ -160,7 +162,7 @@ def _compile_dynamic(key: str, value: JSON, where: Where, problems: list[Diagnos
             problems.append(Diagnostic(where, f"invalid intrinsic function: {e}"))
             return lambda scope: None
         return lambda scope: fn.evaluate(
-            lambda p: _resolve_arg(p, key, scope), random=_random_of(scope)
+            lambda p: resolve_field(p, scope, key), random=_random_of(scope)
         )
     try:
         path = compile_path(value)
@@ -168,20 +170,7 @@ def _compile_dynamic(key: str, value: JSON, where: Where, problems: list[Diagnos
         problems.append(Diagnostic(where, str(e)))
         return lambda scope: None
 
-    def get(scope: Scope) -> JSON:
-        try:
-            return resolve_in(path, scope)
-        except PathNotFound as err:
-            raise _missing(path, key, scope.data, err) from None
-
-    return get
-
-
-def _resolve_arg(path: Path, key: str, scope: Scope) -> JSON:
-    try:
-        return resolve_in(path, scope)
-    except PathNotFound as err:
-        raise _missing(path, key, scope.data, err) from None
+    return lambda scope: resolve_field(path, scope, key)
 
 
 def _random_of(scope: Scope) -> Any:

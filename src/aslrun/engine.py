@@ -361,18 +361,21 @@ class Frame:
                 raise StateFailure(
                     "States.Runtime",
                     f"The variable '{name}' is defined in an outer scope and cannot be "
-                    "assigned inside a Parallel branch or Map iteration.")
+                    "assigned inside a Parallel branch or Map iteration.",
+                )
             size = len(text.encode("utf-8"))
             total += size
             if size > MAX_VARIABLE_BYTES:
                 raise StateFailure(
                     "States.DataLimitExceeded",
                     f"The value assigned to the variable '{name}' exceeds the maximum size "
-                    "of 262144 bytes.")
+                    "of 262144 bytes.",
+                )
         if total > MAX_VARIABLE_BYTES:
-            raise StateFailure("States.DataLimitExceeded",
-                               "The variables assigned by one state exceed the maximum size of "
-                               "262144 bytes.")
+            raise StateFailure(
+                "States.DataLimitExceeded",
+                "The variables assigned by one state exceed the maximum size of 262144 bytes.",
+            )
         rt = self.rt
         sizes = rt.variable_sizes
         scope = id(self.variables)
@@ -381,9 +384,10 @@ class Frame:
             rt.variable_bytes += size - sizes.get((scope, name), 0)
             sizes[(scope, name)] = size
         if rt.variable_bytes > MAX_EXECUTION_VARIABLE_BYTES:
-            raise StateFailure("States.DataLimitExceeded",
-                               "The variables of the execution exceed the maximum size of "
-                               "10485760 bytes.")
+            raise StateFailure(
+                "States.DataLimitExceeded",
+                "The variables of the execution exceed the maximum size of 10485760 bytes.",
+            )
         return texts
 
 
@@ -397,7 +401,6 @@ class StateRun:
         "frame",
         "input",
         "map_item",
-        "next_override",
         "retry_count",
         "state",
         "task_token",
@@ -414,7 +417,6 @@ class StateRun:
         self.retry_count = 0
         self.task_token: str | None = None
         self.map_item: dict[str, JSON] | None = None
-        self.next_override: str | None = None
         self._context: dict[str, JSON] | None = None
 
     @property

@@ -71,7 +71,11 @@ _EXACT_INTEGERS: Final = 2**53
 
 # jsonata-js's words for a signature's array item type (T0412).
 _ARRAY_ITEM_TYPES: Final[Mapping[str, str]] = {
-    "a": "arrays", "b": "booleans", "f": "functions", "n": "numbers", "o": "objects",
+    "a": "arrays",
+    "b": "booleans",
+    "f": "functions",
+    "n": "numbers",
+    "o": "objects",
     "s": "strings",
 }
 
@@ -90,8 +94,9 @@ class JsonataSyntaxError(ValueError):
     offset inside the expression body when known.
     """
 
-    def __init__(self, message: str, *, code: str = "INVALID_JSONATA_EXPRESSION",
-                 position: int | None = None) -> None:
+    def __init__(
+        self, message: str, *, code: str = "INVALID_JSONATA_EXPRESSION", position: int | None = None
+    ) -> None:
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
@@ -103,8 +108,12 @@ class JsonataSyntaxError(ValueError):
 
 def is_expression(value: object) -> bool:
     """True when ``value`` is a string that is a whole ``{% ... %}`` expression."""
-    return (isinstance(value, str) and len(value) >= 4
-            and value.startswith("{%") and value.endswith("%}"))
+    return (
+        isinstance(value, str)
+        and len(value) >= 4
+        and value.startswith("{%")
+        and value.endswith("%}")
+    )
 
 
 # --------------------------------------------------------------------------- bindings
@@ -152,9 +161,7 @@ def _frame_bindings(b: Bindings) -> dict[str, Any]:
     def uuid() -> str:
         return extra.uuid4(rng)
 
-    frame: dict[str, Any] = {
-        name: _engine_value(value) for name, value in b.variables.items()
-    }
+    frame: dict[str, Any] = {name: _engine_value(value) for name, value in b.variables.items()}
     frame["states"] = dict(b.states)
     frame["now"] = _native("now", now, 0, 2)
     frame["millis"] = _native("millis", millis, 0, 0)
@@ -165,12 +172,15 @@ def _frame_bindings(b: Bindings) -> dict[str, Any]:
 
 def _native(name: str, function: Callable[..., JSON], least: int, most: int) -> Any:
     """Wrap a Python function as a JSONata function: arguments arrive as plain JSON."""
+
     def call(*args: Any) -> Any:
         if not least <= len(args) <= most:
             wanted = str(least) if least == most else f"{least} to {most}"
             raise extra.FunctionArgumentError(
-                f"The function ${name} takes {wanted} arguments, but was given {len(args)}")
+                f"The function ${name} takes {wanted} arguments, but was given {len(args)}"
+            )
         return function(*(_from_engine(a) for a in args))
+
     return _Jsonata.JLambda(call)
 
 
@@ -216,8 +226,7 @@ UNDEFINED: Final[Any] = _UndefinedType()
 
 
 def _is_function(value: Any) -> bool:
-    return isinstance(value, (_Jsonata.JFunctionCallable, _engine_parser.Parser.Symbol,
-                              re.Pattern))
+    return isinstance(value, (_Jsonata.JFunctionCallable, _engine_parser.Parser.Symbol, re.Pattern))
 
 
 def _from_engine(value: Any) -> JSON:
@@ -352,7 +361,8 @@ def _parse(body: str) -> Any:
     if names:
         raise JsonataSyntaxError(
             f"Reference to '{names[0]}' at the top level is not supported.",
-            code="UNSUPPORTED_JSONATA_EXPRESSION")
+            code="UNSUPPORTED_JSONATA_EXPRESSION",
+        )
     compiled.set_output_convert_nulls(False)
     compiled.set_validate_input(False)
     for name, (function, arity) in _STATIC_FUNCTIONS.items():
@@ -393,8 +403,10 @@ class Expression:
         ``States.QueryEvaluationError`` naming ``field`` (e.g. ``Output/result``)."""
         value = self.evaluate_raw(bindings, field)
         if value is UNDEFINED:
-            raise _failure(f"The JSONata expression '{self.body}' specified for the field "
-                           f"'{field}' returned nothing (undefined).")
+            raise _failure(
+                f"The JSONata expression '{self.body}' specified for the field "
+                f"'{field}' returned nothing (undefined)."
+            )
         return value
 
 
@@ -403,8 +415,9 @@ def compile_body(body: str, text: str | None = None) -> Expression:
     stripped = body.strip()
     if not stripped:
         raise JsonataSyntaxError("Empty expression")
-    return Expression(text if text is not None else "{% " + stripped + " %}", stripped,
-                      _parse(stripped))
+    return Expression(
+        text if text is not None else "{% " + stripped + " %}", stripped, _parse(stripped)
+    )
 
 
 def compile_expression(text: str) -> Expression:
@@ -504,8 +517,9 @@ def _type_of(value: JSON, expected: ExpectedType) -> str:
     return name
 
 
-def evaluate_typed(source: Expression | Template | JSON, bindings: Bindings, field: str,
-                   expected: ExpectedType) -> JSON:
+def evaluate_typed(
+    source: Expression | Template | JSON, bindings: Bindings, field: str, expected: ExpectedType
+) -> JSON:
     """Evaluate a field that must produce one JSON type (Items, Seconds, TimeoutSeconds,
     MaxConcurrency ...). A wrong type raises ``States.QueryEvaluationError``:
     ``... returned an unexpected result type. Expected 'array', but was 'number' for
@@ -522,7 +536,12 @@ def evaluate_typed(source: Expression | Template | JSON, bindings: Bindings, fie
     actual = _type_of(value, expected)
     if actual == expected:
         return value
-    described = (f"The JSONata expression '{expression.body}' specified for the field "
-                 f"'{field}'" if expression is not None else f"The value of the field '{field}'")
-    raise _failure(f"{described} returned an unexpected result type. Expected "
-                   f"'{expected}', but was '{actual}' for value: {dumps(value)}")
+    described = (
+        f"The JSONata expression '{expression.body}' specified for the field '{field}'"
+        if expression is not None
+        else f"The value of the field '{field}'"
+    )
+    raise _failure(
+        f"{described} returned an unexpected result type. Expected "
+        f"'{expected}', but was '{actual}' for value: {dumps(value)}"
+    )

@@ -100,8 +100,12 @@ def function_name_of(value: Any) -> str | None:
 class ResourceRegistry:
     """Maps resources to handlers; see the module docstring for the lookup order."""
 
-    def __init__(self, handlers: Mapping[str, Handler] | None = None, *,
-                 aliases: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        handlers: Mapping[str, Handler] | None = None,
+        *,
+        aliases: Mapping[str, str] | None = None,
+    ) -> None:
         self._aliases: dict[str, str] = dict(aliases or {})
         self._exact: dict[str, Handler] = {}
         self._patterns: list[tuple[str, Handler]] = []

@@ -34,7 +34,7 @@ from aslrun.paths import Path, PathNotFound
 from aslrun.retry import UNCATCHABLE, find_catcher, next_retry
 from aslrun.timing import wait_until
 
-__all__ = ["RUNNERS", "complete", "located", "run_machine", "with_retry_and_catch"]
+__all__ = ["RUNNERS", "complete", "located", "run_guarded", "run_machine"]
 
 
 def run_machine(frame: Frame, data: JSON) -> Generator[Any, Any, JSON]:
@@ -103,25 +103,26 @@ def _effective_input(state: State, run: StateRun, data: JSON) -> JSON:
 # Retry and Catch around the part of a state that can fail
 
 
-def with_retry_and_catch(
+def run_guarded(
     frame: Frame,
     run: StateRun,
     state: Any,
     body: Callable[[], Generator[Any, Any, JSON]],
-    on_exhausted: Callable[[StatesError], None] | None = None,
-) -> Generator[Any, Any, tuple[bool, JSON]]:
-    """Run ``body`` with the state's retriers; return (True, result) or (False, caught output).
+    failed_event: str | None = None,
+) -> StateGen:
+    """The rest of a Task, Parallel or Map state: ``body`` under Retry and Catch, then
+    ResultPath/OutputPath (or Output) and Assign; returns ``(next_state, output)``.
 
-    A failure no retrier retries goes to the catchers; one no catcher catches is raised
-    (``on_exhausted`` is told of any failure no retrier retries, caught or not, to record
-    the state's failure event as AWS does).
+    A failure no retrier retries records ``failed_event`` (when given; AWS records
+    ParallelStateFailed / MapStateFailed, caught or not), then goes to the catchers; one no
+    catcher catches is raised.
     """
     counts = [0] * len(state.retry)
     rt = frame.rt
     while True:
         try:
             result = yield from body()
-            return True, result
+            break
         except StatesError as raw:
             err = located(frame, run, raw)
             delay = (
@@ -130,18 +131,20 @@ def with_retry_and_catch(
                 else next_retry(state.retry, counts, err.error, rt.random)
             )
             if delay is None:
-                catcher = None if err.error in UNCATCHABLE else find_catcher(state.catch, err.error)
-                if on_exhausted is not None:
-                    on_exhausted(err)
-                if catcher is None:
-                    raise err from None
-                return False, _catch(frame, run, state, err)
+                if failed_event is not None:
+                    frame.event(failed_event)
+                return _catch(frame, run, state, err)
             run.retry_count += 1
             yield Sleep(rt.clock.now() + delay)
+    try:
+        out = complete(frame, run, state, result, has_result=True, result_path=state.result_path)
+    except StateFailure as f:
+        raise frame.located(run, f) from None
+    return state.next, out
 
 
-def _catch(frame: Frame, run: StateRun, state: Any, err: StatesError) -> JSON:
-    catcher = find_catcher(state.catch, err.error)
+def _catch(frame: Frame, run: StateRun, state: Any, err: StatesError) -> tuple[str | None, JSON]:
+    catcher = None if err.error in UNCATCHABLE else find_catcher(state.catch, err.error)
     if catcher is None:
         raise err
     error_output: dict[str, JSON] = {"Error": err.error}
@@ -158,8 +161,7 @@ def _catch(frame: Frame, run: StateRun, state: Any, err: StatesError) -> JSON:
     except StateFailure as f:
         raise frame.located(run, f) from None
     frame.exit(run, output, assigned)
-    run.next_override = catcher.next
-    return output
+    return catcher.next, output
 
 
 # ----------------------------------------------------------------------------------------------

@@ -8,11 +8,11 @@ from functools import lru_cache
 from typing import Any
 
 from aslrun._json import JSON, deep_copy, dumps
-from aslrun.dataflow import Scope, apply_input_path, evaluate_typed, resolve_in
+from aslrun.dataflow import Scope, apply_input_path, evaluate_typed, resolve_field
 from aslrun.engine import Frame, Sleep, StateGen, StateRun
 from aslrun.errors import StateFailure, StatesError
 from aslrun.model import TaskState, Template
-from aslrun.paths import Path, PathNotFound
+from aslrun.paths import Path
 from aslrun.resources import (
     HandlerContext,
     ResourceInfo,
@@ -22,7 +22,7 @@ from aslrun.resources import (
     lambda_invoke_response,
     new_request_id,
 )
-from aslrun.states import complete, with_retry_and_catch
+from aslrun.states import run_guarded
 
 __all__ = ["MAX_PAYLOAD_BYTES", "run_task"]
 
@@ -43,14 +43,7 @@ def run_task(state: TaskState, frame: Frame, data: JSON) -> StateGen:
             result = state.result_selector.evaluate(Scope(result, run))
         return result
 
-    ok, value = yield from with_retry_and_catch(frame, run, state, attempt)
-    if not ok:
-        return run.next_override, value
-    try:
-        out = complete(frame, run, state, value, has_result=True, result_path=state.result_path)
-    except StateFailure as f:
-        raise frame.located(run, f) from None
-    return state.next, out
+    return (yield from run_guarded(frame, run, state, attempt))
 
 
 def _prepare(
@@ -79,14 +72,7 @@ def _prepare(
 
 def _seconds(value: Any, path: Path | None, field: str, run: StateRun, data: JSON) -> float | None:
     if path is not None:
-        try:
-            got = resolve_in(path, Scope(data, run))
-        except PathNotFound:
-            raise StateFailure(
-                "States.Runtime",
-                f"The JSONPath '{path.text}' specified for the field '{field}Path' could not be "
-                f"found in the input '{dumps(data)}'",
-            ) from None
+        got = resolve_field(path, Scope(data, run), f"{field}Path")
         if isinstance(got, bool) or not isinstance(got, int) or got <= 0:
             raise StateFailure(
                 "States.Runtime",

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from aslrun._json import JSON, dumps
-from aslrun.dataflow import Scope, evaluate_typed, resolve_in
+from aslrun.dataflow import Scope, evaluate_typed, resolve_field
 from aslrun.errors import StateFailure
 from aslrun.model import Template, WaitState
-from aslrun.paths import PathNotFound
 
 __all__ = ["MAX_WAIT_SECONDS", "parse_rfc3339", "wait_until"]
 
@@ -92,14 +91,7 @@ def wait_until(state: WaitState, run: Any, data: JSON, now: float) -> float:
 
 
 def _get(path: Any, run: Any, data: JSON, field: str) -> JSON:
-    try:
-        return resolve_in(path, Scope(data, run))
-    except PathNotFound:
-        raise StateFailure(
-            "States.Runtime",
-            f"The JSONPath '{path.text}' specified for the field '{field}' could not be found "
-            f"in the input '{dumps(data)}'",
-        ) from None
+    return resolve_field(path, Scope(data, run), field)
 
 
 def _bounded(now: float, until: float) -> float:
