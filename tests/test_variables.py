@@ -573,17 +573,36 @@ KIB = 1024
 
 
 def test_a_variable_of_exactly_256_kib_is_accepted() -> None:
-    text = "x" * (256 * KIB - 2)  # its JSON text (with quotes) is 262144 bytes
-    definition = jsonata({"S": {"Type": "Pass", "Assign": {"v": "{% $states.input.t %}"},
+    # The input itself may not pass 256 KiB, so the value is built inside the workflow:
+    # a string of 262142 characters, whose JSON text (with quotes) is 262144 bytes.
+    half = "x" * (128 * KIB)
+    definition = jsonata({"S": {"Type": "Pass",
+                                "Assign": {"v": "{% $substring($states.input.t & $states.input.t,"
+                                                " 0, 262142) %}"},
                                 "Output": "ok", "End": True}})
-    assert ok(definition, {"t": text}).output == "ok"
+    assert ok(definition, {"t": half}).output == "ok"
 
 
 def test_a_variable_over_256_kib_fails() -> None:
-    text = "x" * (256 * KIB - 1)  # 262145 bytes of JSON
-    definition = jsonata({"S": {"Type": "Pass", "Assign": {"v": "{% $states.input.t %}"},
+    half = "x" * (128 * KIB)
+    definition = jsonata({"S": {"Type": "Pass",
+                                "Assign": {"v": "{% $substring($states.input.t & $states.input.t,"
+                                                " 0, 262143) %}"},
                                 "End": True}})
-    fails(definition, {"t": text})
+    fails(definition, {"t": half})
+
+
+def test_an_execution_input_over_256_kib_is_refused_at_start() -> None:
+    # AWS: the maximum input size of an execution is 256 KiB (service quotas).
+    sm = aslrun.load(jsonata({"S": {"Type": "Pass", "End": True}}))
+    with pytest.raises(aslrun.InvalidExecutionInput, match="262145 bytes; the maximum is 262144"):
+        sm.run("x" * (256 * KIB - 1))
+
+
+def test_an_execution_input_that_is_not_json_is_refused_at_start() -> None:
+    sm = aslrun.load(jsonata({"S": {"Type": "Pass", "End": True}}))
+    with pytest.raises(aslrun.InvalidExecutionInput, match="not JSON"):
+        sm.run({"when": object()})
 
 
 def test_one_assign_over_256_kib_in_total_fails() -> None:

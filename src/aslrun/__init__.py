@@ -15,6 +15,7 @@ from aslrun.errors import (
     AslrunError,
     DefinitionError,
     Diagnostic,
+    InvalidExecutionInput,
     LoadError,
     StatesError,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "Diagnostic",
     "Execution",
     "HandlerContext",
+    "InvalidExecutionInput",
     "LoadError",
     "RealClock",
     "ResourceRegistry",

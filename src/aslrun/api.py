@@ -9,16 +9,18 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Literal
 
-from aslrun._json import JSON, dumps
+from aslrun._json import JSON, dumps, size_in_bytes
 from aslrun.clock import VirtualClock, to_datetime
 from aslrun.engine import Frame, Proc, Runtime, Variables
-from aslrun.errors import DefinitionError, StatesError
+from aslrun.errors import DefinitionError, InvalidExecutionInput, StatesError
 from aslrun.history import History, Payload
 from aslrun.model import Machine
 from aslrun.parse import parse_machine
 from aslrun.resources import ResourceRegistry
 
 __all__ = ["Execution", "StateMachine", "load"]
+
+MAX_INPUT_BYTES = 256 * 1024
 
 Status = Literal["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"]
 Source = Mapping[str, Any] | str | os.PathLike[str]
@@ -195,13 +197,9 @@ class StateMachine:
             if isinstance(handlers, ResourceRegistry)
             else ResourceRegistry(handlers, aliases=self.function_aliases)
         )
+        _check_input(input)
         name = name if name is not None else str(uuid.uuid4())
-        arn = f"arn:aws:states:{self.region}:{self.account}:execution:{self.name}:{name}"
-        if self.type == "EXPRESS":  # AWS appends an id to an Express execution's ARN
-            arn = (
-                f"arn:aws:states:{self.region}:{self.account}:express:{self.name}:{name}:"
-                f"{uuid.UUID(int=_random.Random(seed).getrandbits(128), version=4)}"
-            )
+        arn = self._execution_arn(name, seed)
         start = clock.now()
         history = History()
         execution = Execution(
@@ -243,6 +241,13 @@ class StateMachine:
         clock.call_soon(proc.start)
         return execution
 
+    def _execution_arn(self, name: str, seed: int | None) -> str:
+        prefix = f"arn:aws:states:{self.region}:{self.account}"
+        if self.type == "EXPRESS":  # AWS appends an id to an Express execution's ARN
+            execution_id = uuid.UUID(int=_random.Random(seed).getrandbits(128), version=4)
+            return f"{prefix}:express:{self.name}:{name}:{execution_id}"
+        return f"{prefix}:execution:{self.name}:{name}"
+
     def run(
         self,
         input: JSON = None,
@@ -258,6 +263,18 @@ class StateMachine:
         while not execution.done and clock.step():
             pass
         return execution
+
+
+def _check_input(value: JSON) -> None:
+    """AWS refuses an execution input that is not JSON or is over 256 KiB."""
+    try:
+        size = size_in_bytes(value)
+    except (TypeError, ValueError) as e:
+        raise InvalidExecutionInput(f"the execution input is not JSON: {e}") from None
+    if size > MAX_INPUT_BYTES:
+        raise InvalidExecutionInput(
+            f"the execution input is {size} bytes; the maximum is {MAX_INPUT_BYTES} bytes"
+        )
 
 
 def load(

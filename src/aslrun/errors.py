@@ -11,6 +11,7 @@ __all__ = [
     "DefinitionError",
     "Diagnostic",
     "HandlerNotFound",
+    "InvalidExecutionInput",
     "LoadError",
     "StateFailure",
     "StatesError",
@@ -92,6 +93,10 @@ class DefinitionError(AslrunError):
         ]
         lines += [f"  {p}" for p in self.problems]
         super().__init__("\n".join(lines))
+
+
+class InvalidExecutionInput(AslrunError, ValueError):
+    """An execution input that is not JSON, or is larger than AWS accepts (256 KiB)."""
 
 
 class HandlerNotFound(AslrunError):

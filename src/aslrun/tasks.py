@@ -16,6 +16,7 @@ from aslrun.paths import Path
 from aslrun.resources import (
     HandlerContext,
     ResourceInfo,
+    ResourceRegistry,
     decode_result,
     describe_resource,
     lambda_error,
@@ -116,8 +117,6 @@ def _invoke(
     )
     started = rt.clock.now()
     request_id = new_request_id(rt.random)
-    lambda_like = legacy or info.is_lambda_invoke
-    event = _lambda_payload(params) if info.is_lambda_invoke else params
     context = HandlerContext(
         function_name=_short_name(function_name or state.name),
         state_name=state.name,
@@ -127,22 +126,7 @@ def _invoke(
         timeout=timeout,
         request_id=request_id,
     )
-    error: StatesError | None = None
-    result: JSON = None
-    try:
-        raw = rt.registry.call(handler, deep_copy(event), context)
-    except StatesError as e:
-        error = StatesError(e.error, e.cause)
-    except Exception as exc:  # a handler's failure is the task's failure, never a crash
-        error = (
-            StatesError(*lambda_error(exc, request_id, compact=not legacy))
-            if lambda_like
-            else StatesError(type(exc).__name__, str(exc))
-        )
-    if error is None:
-        result, error = _marshal(
-            raw, state.resource if legacy else info.resource_type, request_id, lambda_like
-        )
+    result, error = _call_handler(rt.registry, handler, state, info, params, context)
     spent = context.spent
     if timeout is not None and spent > timeout:
         yield Sleep(started + timeout)
@@ -160,18 +144,41 @@ def _invoke(
     if info.is_lambda_invoke:
         text = json.dumps(result)  # the Python runtime's response body, spaces and all
         result = lambda_invoke_response(result, request_id, len(text.encode("utf-8")))
+    _succeeded(frame, info, legacy, result)
+    return result
+
+
+def _succeeded(frame: Frame, info: ResourceInfo, legacy: bool, result: JSON) -> None:
     if legacy:
         frame.event("LambdaFunctionSucceeded", {"output": _payload(result)})
-    else:
-        frame.event(
-            "TaskSucceeded",
-            {
-                "resourceType": info.resource_type,
-                "resource": info.resource,
-                "output": _payload(result),
-            },
-        )
-    return result
+        return
+    details = {"resourceType": info.resource_type, "resource": info.resource}
+    frame.event("TaskSucceeded", {**details, "output": _payload(result)})
+
+
+def _call_handler(
+    registry: ResourceRegistry,
+    handler: Any,
+    state: TaskState,
+    info: ResourceInfo,
+    params: JSON,
+    context: HandlerContext,
+) -> tuple[JSON, StatesError | None]:
+    """Call the handler as the service would: its value marshalled, or its failure named."""
+    legacy = info.kind == "lambda"
+    lambda_like = legacy or info.is_lambda_invoke
+    event = _lambda_payload(params) if info.is_lambda_invoke else params
+    request_id = context.aws_request_id
+    try:
+        raw = registry.call(handler, deep_copy(event), context)
+    except StatesError as e:
+        return None, StatesError(e.error, e.cause)
+    except Exception as exc:  # a handler's failure is the task's failure, never a crash
+        if lambda_like:
+            return None, StatesError(*lambda_error(exc, request_id, compact=not legacy))
+        return None, StatesError(type(exc).__name__, str(exc))
+    name = state.resource if legacy else info.resource_type
+    return _marshal(raw, name, request_id, lambda_like)
 
 
 def _payload(value: JSON) -> Any:
