@@ -51,8 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     ex = None
     for i in range(args.runs + 1):  # the first run warms caches and is not counted
         t0 = time.perf_counter()
-        ex = sm.run({}, clock=aslrun.VirtualClock(start="2026-01-01T00:00:00Z"),
-                    name=f"bench-{i}", seed=i)
+        ex = sm.run(
+            {}, clock=aslrun.VirtualClock(start="2026-01-01T00:00:00Z"), name=f"bench-{i}", seed=i
+        )
         elapsed = time.perf_counter() - t0
         if i:
             samples.append(elapsed)
@@ -61,8 +62,10 @@ def main(argv: list[str] | None = None) -> int:
     median = statistics.median(samples)
     print(f"jsonata_heavy: load+compile {load_s * 1000:.1f} ms")
     print(f"jsonata_heavy: {count} transitions/execution, output {json.dumps(ex.output)}")
-    print(f"jsonata_heavy: median {median:.4f} s/execution over {len(samples)} runs "
-          f"(min {min(samples):.4f}, max {max(samples):.4f})")
+    print(
+        f"jsonata_heavy: median {median:.4f} s/execution over {len(samples)} runs "
+        f"(min {min(samples):.4f}, max {max(samples):.4f})"
+    )
     print(f"jsonata_heavy: {count / median:,.0f} transitions/s")
     return 0
 

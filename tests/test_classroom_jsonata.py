@@ -38,9 +38,12 @@ def run_classroom() -> tuple[aslrun.Execution, list[tuple[str, str, Any]]]:
         return {"stopped": True}
 
     sm = aslrun.load(json.loads(EXAMPLE.read_text()))
-    ex = sm.run(INPUT, handlers={"StartRecorder": start, "SendLivePing": ping,
-                                 "StopRecorder": stop},
-                clock=aslrun.VirtualClock(start="2026-11-30T12:00:00Z"), name="class-1")
+    ex = sm.run(
+        INPUT,
+        handlers={"StartRecorder": start, "SendLivePing": ping, "StopRecorder": stop},
+        clock=aslrun.VirtualClock(start="2026-11-30T12:00:00Z"),
+        name="class-1",
+    )
     return ex, calls
 
 
@@ -69,13 +72,17 @@ def test_exact_simulated_times_and_the_recorder_id_through_the_variable() -> Non
 
 def test_history_records_the_assignment_and_the_waits() -> None:
     ex, _ = run_classroom()
-    exited = {e["stateExitedEventDetails"]["name"]: e for e in ex.history
-              if e["type"].endswith("StateExited")}
+    exited = {
+        e["stateExitedEventDetails"]["name"]: e
+        for e in ex.history
+        if e["type"].endswith("StateExited")
+    }
     details = exited["StartRecording"]["stateExitedEventDetails"]
     assert details["assignedVariables"] == {"recorderId": '"rec-42"'}
-    assert [iso(exited[name]["timestamp"]) for name in
-            ("RecordingWait", "SendLivePingWait", "StoppingWait")] == [
-        "2026-12-01T09:00:00Z", "2026-12-01T09:01:00Z", "2026-12-01T10:00:00Z"]
+    assert [
+        iso(exited[name]["timestamp"])
+        for name in ("RecordingWait", "SendLivePingWait", "StoppingWait")
+    ] == ["2026-12-01T09:00:00Z", "2026-12-01T09:01:00Z", "2026-12-01T10:00:00Z"]
 
 
 def test_start_is_free_to_move() -> None:
@@ -86,12 +93,17 @@ def test_start_is_free_to_move() -> None:
         def call(event: Any, context: Any) -> Any:
             calls.append(f"{name}@{iso(context.now())}")
             return {"recorderId": "r", "stopped": True}
+
         return call
 
-    ex = sm.run({"start": "2026-12-01T09:30:00Z", "end": "2026-12-01T09:45:00Z"},
-                handlers={n: handler(n) for n in ("StartRecorder", "SendLivePing",
-                                                  "StopRecorder")},
-                clock=aslrun.VirtualClock(start="2026-11-30T12:00:00Z"))
+    ex = sm.run(
+        {"start": "2026-12-01T09:30:00Z", "end": "2026-12-01T09:45:00Z"},
+        handlers={n: handler(n) for n in ("StartRecorder", "SendLivePing", "StopRecorder")},
+        clock=aslrun.VirtualClock(start="2026-11-30T12:00:00Z"),
+    )
     assert ex.status == "SUCCEEDED"
-    assert calls == ["StartRecorder@2026-12-01T09:30:00Z", "SendLivePing@2026-12-01T09:31:00Z",
-                     "StopRecorder@2026-12-01T09:45:00Z"]
+    assert calls == [
+        "StartRecorder@2026-12-01T09:30:00Z",
+        "SendLivePing@2026-12-01T09:31:00Z",
+        "StopRecorder@2026-12-01T09:45:00Z",
+    ]
