@@ -3,17 +3,34 @@
 Each rule takes a :class:`StateContext` and yields :class:`Diagnostic` values.  Rules never
 raise on malformed input: a value of the wrong type is reported and then skipped.  Syntax
 of paths, intrinsic functions and JSONata comes from :mod:`aslrun.paths`,
-:mod:`aslrun.intrinsics` and :mod:`aslrun.jsonata`, imported lazily.
+:mod:`aslrun.intrinsics` and :mod:`aslrun.jsonata`, imported lazily.  The shared context
+and value checks live in :mod:`aslrun._rule_checks` (re-exported here), the Retry and
+Catch rules in :mod:`aslrun._retry_rules`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any, Final, TypeGuard
+from typing import Any, Final
 
-from aslrun.errors import Diagnostic, Severity
+from aslrun._retry_rules import rule_catch, rule_retry
+from aslrun._rule_checks import (
+    JSONATA,
+    JSONPATH,
+    StateContext,
+    check_int,
+    check_intrinsic,
+    check_path,
+    error,
+    exclusive,
+    is_expression,
+    is_int,
+    is_number,
+    language_message,
+    warning,
+)
+from aslrun.errors import Diagnostic
 
 __all__ = [
     "JSONATA",
@@ -28,10 +45,6 @@ __all__ = [
 ]
 
 Loc = tuple[str | int, ...]
-JSONPATH: Final = "JSONPath"
-JSONATA: Final = "JSONata"
-SCHEMA: Final = "SCHEMA_VALIDATION_FAILED"
-MAX_SECONDS: Final = 99999999
 
 _BASE = frozenset({"Type", "Comment", "QueryLanguage"})
 _FLOW = frozenset({"Next", "End"})
@@ -135,71 +148,6 @@ _PARTITIONS = frozenset(
 _VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-@dataclass(frozen=True)
-class StateContext:
-    """One state as the rules see it: its body, location and effective query language."""
-
-    name: str
-    body: Mapping[str, Any]
-    path: Loc
-    language: str
-    top_language: str
-
-    @property
-    def type(self) -> str:
-        kind = self.body.get("Type")
-        return kind if isinstance(kind, str) else ""
-
-    @property
-    def jsonata(self) -> bool:
-        return self.language == JSONATA
-
-
-def error(path: Loc, message: str, code: str = SCHEMA) -> Diagnostic:
-    return Diagnostic(path, message, code, "ERROR")
-
-
-def warning(path: Loc, message: str, code: str) -> Diagnostic:
-    severity: Severity = "WARNING"
-    return Diagnostic(path, message, code, severity)
-
-
-def is_expression(value: object) -> bool:
-    """A whole ``{% ... %}`` JSONata expression (any inner spacing, as AWS accepts)."""
-    return isinstance(value, str) and len(value) >= 4 and value[:2] == "{%" and value[-2:] == "%}"
-
-
-def _is_int(value: object) -> TypeGuard[int | float]:
-    return (isinstance(value, int) and not isinstance(value, bool)) or (
-        isinstance(value, float) and value.is_integer()
-    )
-
-
-def _is_number(value: object) -> TypeGuard[int | float]:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def check_int(
-    ctx: StateContext | None, value: Any, path: Loc, low: int, high: int = MAX_SECONDS
-) -> Iterator[Diagnostic]:
-    """An integer in [low, high]; a JSONata expression is accepted in JSONata states."""
-    if ctx is not None and ctx.jsonata and is_expression(value):
-        return
-    field = path[-1]
-    if not _is_int(value):
-        yield error(path, f"The field '{field}' must be an integer")
-    elif not low <= value <= high:
-        yield error(path, f"The field '{field}' must be between {low} and {high}")
-
-
-def exclusive(ctx: StateContext, *fields: str) -> Iterator[Diagnostic]:
-    present = [f for f in fields if f in ctx.body]
-    if len(present) > 1:
-        yield error(
-            ctx.path, f"Fields {', '.join(repr(f) for f in present)} are mutually exclusive"
-        )
-
-
 # -- fields and query language -----------------------------------------------------
 
 
@@ -212,15 +160,7 @@ def rule_fields(ctx: StateContext) -> Iterator[Diagnostic]:
         if key not in allowed:
             yield error((*ctx.path, key), f"Field '{key}' is not supported")
         elif (ctx.jsonata and key in JSONPATH_ONLY) or (not ctx.jsonata and key in JSONATA_ONLY):
-            yield error((*ctx.path, key), _language_message(ctx.language, key))
-
-
-def _language_message(language: str, key: str) -> str:
-    other = JSONPATH if language == JSONATA else JSONATA
-    return (
-        f"The QueryLanguage is set to '{language}', but field '{key}' is only supported "
-        f"for the '{other}' QueryLanguage"
-    )
+            yield error((*ctx.path, key), language_message(ctx.language, key))
 
 
 def rule_query_language(ctx: StateContext) -> Iterator[Diagnostic]:
@@ -273,7 +213,7 @@ def _task(ctx: StateContext) -> Iterator[Diagnostic]:
         if key in body:
             yield from check_int(ctx, body[key], (*ctx.path, key), 1)
     timeout, heartbeat = body.get("TimeoutSeconds"), body.get("HeartbeatSeconds")
-    if _is_int(timeout) and _is_int(heartbeat) and heartbeat >= timeout:
+    if is_int(timeout) and is_int(heartbeat) and heartbeat >= timeout:
         yield error(
             (*ctx.path, "HeartbeatSeconds"), "HeartbeatSeconds must be smaller than TimeoutSeconds"
         )
@@ -389,7 +329,7 @@ def _map(ctx: StateContext) -> Iterator[Diagnostic]:
     if (
         "ToleratedFailurePercentage" in body
         and not expression
-        and not (_is_number(percentage) and 0 <= percentage <= 100)
+        and not (is_number(percentage) and 0 <= percentage <= 100)
     ):
         yield error(
             (*path, "ToleratedFailurePercentage"),
@@ -437,147 +377,7 @@ TYPE_RULES: Final[Mapping[str, Callable[[StateContext], Iterator[Diagnostic]]]] 
 }
 
 
-# -- Retry and Catch ----------------------------------------------------------------
-
-_RETRIER_FIELDS = frozenset(
-    {
-        "ErrorEquals",
-        "IntervalSeconds",
-        "MaxAttempts",
-        "BackoffRate",
-        "MaxDelaySeconds",
-        "JitterStrategy",
-        "Comment",
-    }
-)
-_CATCHER_FIELDS = frozenset({"ErrorEquals", "Next", "ResultPath", "Output", "Assign", "Comment"})
-
-
-def _error_equals(value: Any, path: Loc, last: bool) -> Iterator[Diagnostic]:
-    if not isinstance(value, list) or not value:
-        yield error(path, "The field 'ErrorEquals' must be a non-empty array of error names")
-        return
-    for i, name in enumerate(value):
-        if not isinstance(name, str):
-            yield error((*path, i), "An error name must be a string")
-    if "States.ALL" in value and len(value) > 1:
-        yield error(path, "'States.ALL' must appear alone in 'ErrorEquals'")
-    if "States.ALL" in value and not last:
-        yield error(path, "'States.ALL' must be in the last retrier/catcher")
-
-
-def rule_retry(ctx: StateContext) -> Iterator[Diagnostic]:
-    retry = ctx.body.get("Retry")
-    if "Retry" not in ctx.body or ctx.type not in ("Task", "Parallel", "Map"):
-        return
-    if not isinstance(retry, list):
-        yield error((*ctx.path, "Retry"), "The field 'Retry' must be an array")
-        return
-    for i, retrier in enumerate(retry):
-        path = (*ctx.path, "Retry", i)
-        if not isinstance(retrier, dict):
-            yield error(path, "A retrier must be an object")
-            continue
-        yield from _retrier(ctx, retrier, path, i == len(retry) - 1)
-
-
-def _retrier(
-    ctx: StateContext, retrier: Mapping[str, Any], path: Loc, last: bool
-) -> Iterator[Diagnostic]:
-    for key in retrier:
-        if key not in _RETRIER_FIELDS:
-            yield error((*path, key), f"Field '{key}' is not supported")
-    yield from _error_equals(retrier.get("ErrorEquals"), (*path, "ErrorEquals"), last)
-    if "IntervalSeconds" in retrier:
-        yield from check_int(ctx, retrier["IntervalSeconds"], (*path, "IntervalSeconds"), 1)
-    if "MaxAttempts" in retrier:
-        yield from check_int(ctx, retrier["MaxAttempts"], (*path, "MaxAttempts"), 0)
-    if "MaxDelaySeconds" in retrier:
-        yield from check_int(
-            ctx, retrier["MaxDelaySeconds"], (*path, "MaxDelaySeconds"), 1, 31622400
-        )
-    rate = retrier.get("BackoffRate")
-    if "BackoffRate" in retrier and not (_is_number(rate) and rate >= 1.0):
-        yield error((*path, "BackoffRate"), "The field 'BackoffRate' must be a number >= 1.0")
-    if "JitterStrategy" in retrier and retrier["JitterStrategy"] not in ("FULL", "NONE"):
-        yield error(
-            (*path, "JitterStrategy"), "The field 'JitterStrategy' must be 'FULL' or 'NONE'"
-        )
-
-
-def rule_catch(ctx: StateContext) -> Iterator[Diagnostic]:
-    catch = ctx.body.get("Catch")
-    if "Catch" not in ctx.body or ctx.type not in ("Task", "Parallel", "Map"):
-        return
-    if not isinstance(catch, list):
-        yield error((*ctx.path, "Catch"), "The field 'Catch' must be an array")
-        return
-    for i, catcher in enumerate(catch):
-        path = (*ctx.path, "Catch", i)
-        if not isinstance(catcher, dict):
-            yield error(path, "A catcher must be an object")
-            continue
-        for key in catcher:
-            if key not in _CATCHER_FIELDS:
-                yield error((*path, key), f"Field '{key}' is not supported")
-            elif (ctx.jsonata and key == "ResultPath") or (not ctx.jsonata and key == "Output"):
-                yield error((*path, key), _language_message(ctx.language, key))
-        yield from _error_equals(
-            catcher.get("ErrorEquals"), (*path, "ErrorEquals"), i == len(catch) - 1
-        )
-        if not isinstance(catcher.get("Next"), str):
-            yield error((*path, "Next"), "The field 'Next' is required in a catcher")
-        if not ctx.jsonata and "ResultPath" in catcher:
-            yield from check_path(catcher["ResultPath"], (*path, "ResultPath"), "reference")
-
-
 # -- paths, payload templates, JSONata ----------------------------------------------
-
-
-def check_path(value: Any, path: Loc, kind: str) -> Iterator[Diagnostic]:
-    """A path field's syntax (via aslrun.paths / aslrun.intrinsics when available)."""
-    field = path[-1]
-    if value is None and field in ("InputPath", "OutputPath", "ResultPath"):
-        return
-    if not isinstance(value, str):
-        yield error(path, f"The value for the field '{field}' must be a valid JSONPath")
-        return
-    if kind == "path-or-intrinsic" and value.startswith("States."):
-        yield from check_intrinsic(value, path)
-        return
-    try:
-        from aslrun.paths import (  # noqa: PLC0415 - optional until paths.py lands
-            PathSyntaxError,
-            compile_path,
-            compile_reference_path,
-        )
-    except ImportError:
-        return
-    try:
-        (compile_reference_path if kind == "reference" else compile_path)(value)
-    except PathSyntaxError as exc:
-        yield error(
-            path,
-            f"The value for the field '{field}' must be a valid "
-            f"{'Reference Path' if kind == 'reference' else 'JSONPath'}: {exc}",
-        )
-
-
-def check_intrinsic(value: str, path: Loc) -> Iterator[Diagnostic]:
-    try:
-        from aslrun.intrinsics import (  # noqa: PLC0415 - optional until intrinsics.py lands
-            IntrinsicSyntaxError,
-            compile_intrinsic,
-        )
-    except ImportError:
-        return
-    try:
-        compile_intrinsic(value)
-    except IntrinsicSyntaxError as exc:
-        yield error(
-            path,
-            f"The value for the field '{path[-1]}' must be a valid intrinsic function call: {exc}",
-        )
 
 
 def rule_paths(ctx: StateContext) -> Iterator[Diagnostic]:

@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 from aslrun._choice_rules import rule_choice
+from aslrun._rule_checks import check_int
 from aslrun._rules import (
     JSONATA,
     JSONPATH,
     STATE_RULES,
     StateContext,
-    check_int,
     error,
 )
 from aslrun.errors import Diagnostic
