@@ -944,3 +944,54 @@ def test_eval_is_not_available() -> None:
     ex = sm.run({}, clock=aslrun.VirtualClock(start=START))
     assert ex.status == "FAILED"
     assert ex.error == QEE
+
+
+# Field names in causes, as AWS words them (measured against AWS and published in
+# floci-io/floci#2689): array items are indexed with brackets, and a Choice rule's fields are
+# named under the rule.
+
+
+def test_an_undefined_array_item_is_named_with_its_index() -> None:
+    sm = aslrun.load(
+        {
+            "QueryLanguage": "JSONata",
+            "StartAt": "P",
+            "States": {
+                "P": {"Type": "Pass", "Output": {"values": ["{% $nothing %}", 1]}, "End": True}
+            },
+        }
+    )
+    ex = sm.run({})
+    assert ex.error == "States.QueryEvaluationError"
+    assert ex.cause == (
+        "An error occurred while executing the state 'P' (entered at the event id #2). "
+        "The JSONata expression '$nothing' specified for the field 'Output/values[0]' "
+        "returned nothing (undefined)."
+    )
+
+
+def test_a_choice_condition_is_named_under_its_rule() -> None:
+    sm = aslrun.load(
+        {
+            "QueryLanguage": "JSONata",
+            "StartAt": "C",
+            "States": {
+                "C": {
+                    "Type": "Choice",
+                    "Choices": [
+                        {"Condition": "{% false %}", "Next": "Done"},
+                        {"Condition": "{% $states.input.missing %}", "Next": "Done"},
+                    ],
+                    "Default": "Done",
+                },
+                "Done": {"Type": "Succeed"},
+            },
+        }
+    )
+    ex = sm.run({})
+    assert ex.error == "States.QueryEvaluationError"
+    assert ex.cause == (
+        "An error occurred while executing the state 'C' (entered at the event id #2). "
+        "The JSONata expression '$states.input.missing' specified for the field "
+        "'Choices[1]/Condition' returned nothing (undefined)."
+    )

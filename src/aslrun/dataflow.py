@@ -191,12 +191,12 @@ def compile_jsonata(raw: JSON, field: str, where: Where, problems: list[Diagnost
         problems.append(Diagnostic(where, str(e), code=e.code))
         return Template(raw, lambda scope: raw, True)
     if not _has_expression(raw, jsonata.is_expression):
-        return Template(raw, lambda scope: raw, True, tmpl)
+        return Template(raw, lambda scope: raw, True, tmpl, field)
 
     def run(scope: Scope) -> JSON:
         return tmpl.evaluate(scope.run.jsonata_bindings(scope), field)
 
-    return Template(raw, run, False, tmpl)
+    return Template(raw, run, False, tmpl, field)
 
 
 def _has_expression(raw: JSON, is_expr: Callable[[object], bool]) -> bool:
@@ -267,4 +267,4 @@ def evaluate_typed(template: Template, run: Any, field: str, expected: str) -> A
     from aslrun import jsonata  # noqa: PLC0415
 
     source = template.inner if template.inner is not None else template.raw
-    return jsonata.evaluate_typed(source, run.jsonata(), field, expected)  # type: ignore[arg-type]
+    return jsonata.evaluate_typed(source, run.jsonata(), template.field or field, expected)  # type: ignore[arg-type]

@@ -469,7 +469,7 @@ def _evaluate_node(node: _Node, bindings: Bindings, field: str) -> JSON:
         return _copy(payload)
     if kind == "obj":
         return {key: _evaluate_node(child, bindings, f"{field}/{key}") for key, child in payload}
-    return [_evaluate_node(child, bindings, f"{field}/{i}") for i, child in enumerate(payload)]
+    return [_evaluate_node(child, bindings, f"{field}[{i}]") for i, child in enumerate(payload)]
 
 
 class Template:

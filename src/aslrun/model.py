@@ -55,15 +55,21 @@ class Template:
     Output, ...).  ``evaluate(scope)`` builds the value; ``static`` holds it when it is constant.
     """
 
-    __slots__ = ("evaluate", "inner", "raw", "static")
+    __slots__ = ("evaluate", "field", "inner", "raw", "static")
 
     def __init__(
-        self, raw: JSON, evaluate: Callable[[Any], JSON], static: bool, inner: Any = None
+        self,
+        raw: JSON,
+        evaluate: Callable[[Any], JSON],
+        static: bool,
+        inner: Any = None,
+        field: str | None = None,
     ) -> None:
         self.raw = raw
         self.evaluate = evaluate
         self.static = static
         self.inner = inner  # the query engine's own compiled form (JSONata), if any
+        self.field = field  # the field's name in AWS's causes ('Choices[1]/Condition')
 
     def __repr__(self) -> str:
         return f"Template({self.raw!r})"

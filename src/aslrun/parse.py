@@ -265,7 +265,9 @@ def _choice(raw: Mapping[str, Any], where: Where, ctx: _Ctx, c: dict[str, Any]) 
 
     def compile_field(name: str, value: Any, fwhere: Where, problems: list[Diagnostic]) -> Any:
         if lang == "JSONata":
-            return compile_jsonata(value, name, fwhere, problems)
+            # AWS names a rule's fields by the rule: 'Choices[1]/Condition'.
+            index = fwhere[-2] if len(fwhere) >= 2 else 0
+            return compile_jsonata(value, f"Choices[{index}]/{name}", fwhere, problems)
         if name == "Assign":
             return _assign_jsonpath(value, fwhere, ctx)
         return value
