@@ -114,6 +114,14 @@ def _add_run(commands: Any) -> None:
         "states take no time) and print a timeline of its history, then its status and "
         "output (or error and cause).",
     )
+    _add_run_inputs(cmd)
+    _add_run_outputs(cmd)
+    _add_run_loading(cmd)
+    cmd.set_defaults(func=run_command)
+
+
+def _add_run_inputs(cmd: argparse.ArgumentParser) -> None:
+    """What is run: the definition, its input and the Task handlers."""
     cmd.add_argument(
         "definition",
         metavar="DEFINITION",
@@ -130,6 +138,10 @@ def _add_run(commands: Any) -> None:
         help="a module offering Task handlers: a HANDLERS mapping and/or functions decorated "
         "with @aslrun.handler (repeatable; later modules win on the same key)",
     )
+
+
+def _add_run_outputs(cmd: argparse.ArgumentParser) -> None:
+    """How it runs and what is printed: the clock, the execution name, the report."""
     cmd.add_argument(
         "--clock",
         choices=("virtual", "real"),
@@ -153,6 +165,10 @@ def _add_run(commands: Any) -> None:
         action="store_true",
         help="text: show every event's details; json: add the history events",
     )
+
+
+def _add_run_loading(cmd: argparse.ArgumentParser) -> None:
+    """How the definition is read out of its file, and the seed for repeatable runs."""
     cmd.add_argument(
         "--state-machine",
         metavar="NAME",
@@ -175,7 +191,6 @@ def _add_run(commands: Any) -> None:
         metavar="N",
         help="seed for request ids and retry jitter, for repeatable runs",
     )
-    cmd.set_defaults(func=run_command)
 
 
 # -- aslrun run --------------------------------------------------------------------------------
