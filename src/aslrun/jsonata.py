@@ -21,6 +21,7 @@ AWS's dialect (JSONata 2.0.6, "Transforming data with JSONata in Step Functions"
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import random
@@ -348,7 +349,11 @@ def _top_level_names(node: Any, found: list[str]) -> None:
         _top_level_names(node.arguments, found)
 
 
+@functools.lru_cache(maxsize=4096)
 def _parse(body: str) -> Any:
+    """Parse and check an expression body (memoised: the validator and the compiler of one
+    definition, and identical expressions, share the work; the compiled form keeps no
+    execution state between evaluations, so sharing it changes nothing but the cost)."""
     try:
         _DialectParser().parse(body)
         compiled = _Jsonata(body)
