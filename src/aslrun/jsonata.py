@@ -32,14 +32,13 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, Final, Literal, TypeAlias
 
-import jsonata as _engine
-from jsonata import functions as _engine_functions
-from jsonata import jexception as _engine_errors
-from jsonata import parser as _engine_parser
-from jsonata import utils as _engine_utils
-
 from aslrun import _jsonata_functions as extra
 from aslrun._json import JSON, dumps, json_type_name
+from aslrun._jsonata_engine import engine as _engine
+from aslrun._jsonata_engine import functions as _engine_functions
+from aslrun._jsonata_engine import jexception as _engine_errors
+from aslrun._jsonata_engine import parser as _engine_parser
+from aslrun._jsonata_engine import utils as _engine_utils
 from aslrun.errors import StateFailure, StatesError
 
 __all__ = [

@@ -170,6 +170,9 @@ def _assign_jsonpath(raw: Any, where: Where, ctx: _Ctx) -> Template | None:
 
 
 def _jsonata(raw: Any, field: str, where: Where, ctx: _Ctx) -> Template:
+    if field.endswith("Assign") and not isinstance(raw, dict):
+        # Assign names each variable: it is an object even in JSONata (AWS's schema).
+        ctx.problem(where, "must be an object mapping variable names to values")
     return compile_jsonata(raw, field, where, ctx.problems)
 
 
