@@ -126,3 +126,25 @@ def test_importing_the_jsonata_engine_leaves_the_recursion_limit_alone() -> None
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "1234"
+
+
+def test_a_deeply_recursive_jsonata_function_still_evaluates() -> None:
+    # jsonata-js recurses on JavaScript's stack; 300 levels is well within it, and aslrun
+    # raises CPython's limit for the evaluation only.
+    import sys
+
+    definition = {
+        "QueryLanguage": "JSONata",
+        "StartAt": "P",
+        "States": {
+            "P": {
+                "Type": "Pass",
+                "Output": "{% ($f := function($n){$n <= 1 ? 1 : $n + $f($n - 1)}; $f(300)) %}",
+                "End": True,
+            }
+        },
+    }
+    before = sys.getrecursionlimit()
+    ex = aslrun.load(definition).run({})
+    assert (ex.status, ex.output) == ("SUCCEEDED", 45150)
+    assert sys.getrecursionlimit() == before

@@ -26,6 +26,7 @@ import json
 import math
 import random
 import re
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -54,6 +55,9 @@ __all__ = [
     "evaluate_typed",
     "is_expression",
 ]
+
+_EVALUATION_RECURSION_LIMIT: Final = 10000
+"""The recursion limit while an expression evaluates (what jsonata-python itself assumes)."""
 
 QUERY_EVALUATION_ERROR: Final = "States.QueryEvaluationError"
 
@@ -397,10 +401,18 @@ class Expression:
 
     def evaluate_raw(self, bindings: Bindings, field: str) -> JSON:
         """Evaluate; undefined comes back as the ``UNDEFINED`` sentinel, not an error."""
+        # The engine recurses deeply (JavaScript's stack is deeper than CPython's default):
+        # the limit is raised for the evaluation only, then the host's is put back.
+        limit = sys.getrecursionlimit()
+        if limit < _EVALUATION_RECURSION_LIMIT:
+            sys.setrecursionlimit(_EVALUATION_RECURSION_LIMIT)
         try:
             return _result(self._compiled.evaluate(None, bindings._frame))
         except Exception as exc:  # the engine raises anything; none may escape as a crash
             raise _threw(self.body, field, exc) from exc
+        finally:
+            if limit < _EVALUATION_RECURSION_LIMIT:
+                sys.setrecursionlimit(limit)
 
     def evaluate(self, bindings: Bindings, field: str) -> JSON:
         """The expression's JSON value; undefined or a failure raises
