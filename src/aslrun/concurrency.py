@@ -29,12 +29,16 @@ def _spawn(
     machine: Machine,
     data: JSON,
     before: Callable[[Frame], None] | None = None,
-    after: Callable[[Frame, StatesError | None], None] | None = None,
+    after: Callable[[Frame, str], None] | None = None,
     *,
     separate: bool = False,
 ) -> Proc:
     """A child process running ``machine``; ``separate``: as a child execution with its own
-    history and no access to the parent's variables (Distributed Map)."""
+    history and no access to the parent's variables (Distributed Map).
+
+    ``before(child)`` and ``after(child, outcome)`` frame the run; ``outcome`` is
+    ``Succeeded``, ``Failed`` or ``Aborted`` (stopped because a sibling failed).
+    """
     if separate:
         rt = frame.rt.child_execution()
         started = rt.history.add(rt.clock.now(), "ExecutionStarted", 0, {"input": Payload(data)})
@@ -47,15 +51,21 @@ def _spawn(
             before(child)
         try:
             result = yield from run_machine(child, data)
-        except StatesError as err:
+        except StatesError:
             if after is not None:
-                after(child, err)
+                after(child, "Failed")
+            raise
+        except GeneratorExit:
+            if after is not None and child.aborting:
+                after(child, "Aborted")
             raise
         if after is not None:
-            after(child, None)
+            after(child, "Succeeded")
         return result
 
-    return Proc(frame.rt.clock, body())
+    proc = Proc(frame.rt.clock, body())
+    proc.frame = child
+    return proc
 
 
 # ----------------------------------------------------------------------------------------------
@@ -177,12 +187,9 @@ def _iterate(
             if not distributed:
                 child.event("MapIterationStarted", {"name": state.name, "index": i})
 
-        def after(child: Frame, error: StatesError | None) -> None:
+        def after(child: Frame, outcome: str) -> None:
             if not distributed:
-                child.event(
-                    "MapIterationFailed" if error else "MapIterationSucceeded",
-                    {"name": state.name, "index": i},
-                )
+                child.event(f"MapIteration{outcome}", {"name": state.name, "index": i})
 
         return lambda: _spawn(frame, processor, inputs[i], before, after, separate=distributed)
 

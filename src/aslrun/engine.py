@@ -129,23 +129,26 @@ class Join:
             parent.join = None
             parent.resume(self.outcomes)
 
-    def cancel(self) -> None:
+    def cancel(self, abort: bool = True) -> None:
+        """Stop the running children; ``abort``: they record their ``*Aborted`` events (a
+        sibling failed), as opposed to the whole execution ending (timeout)."""
         self._stopped = True
         for child in list(self._running.values()):
-            child.cancel()
+            child.cancel(abort)
         self._running.clear()
 
 
 class Proc:
     """A generator process on the scheduler."""
 
-    __slots__ = ("clock", "done", "gen", "join", "on_finish", "timer")
+    __slots__ = ("clock", "done", "frame", "gen", "join", "on_finish", "timer")
 
     def __init__(self, clock: VirtualClock, gen: Generator[Effect, Any, JSON]) -> None:
         self.clock = clock
         self.gen = gen
         self.timer: Timer | None = None
         self.join: Join | None = None
+        self.frame: Frame | None = None  # the thread of control it runs, if any
         self.done = False
         self.on_finish: Callable[[JSON, StatesError | None], None] = lambda v, e: None
 
@@ -169,15 +172,21 @@ class Proc:
         self.done = True
         self.on_finish(value, error)
 
-    def cancel(self) -> None:
-        """Stop the process where it is: its timer and its children are cancelled too."""
+    def cancel(self, abort: bool = False) -> None:
+        """Stop the process where it is: its timer and its children are cancelled too.
+
+        ``abort``: the process is stopped because a sibling failed; its frame is marked so
+        the state it stands in records AWS's ``*StateAborted`` event.
+        """
         if self.done:
             return
         self.done = True
+        if abort and self.frame is not None:
+            self.frame.aborting = True
         if self.timer is not None:
             self.timer.cancel()
         if self.join is not None:
-            self.join.cancel()
+            self.join.cancel(abort)
         self.gen.close()
 
 
@@ -295,7 +304,7 @@ class Runtime:
 class Frame:
     """A thread of control: the top level, one Parallel branch or one Map iteration."""
 
-    __slots__ = ("last", "machine", "map_item", "rt", "variables")
+    __slots__ = ("aborting", "last", "machine", "map_item", "rt", "variables")
 
     def __init__(
         self,
@@ -308,6 +317,7 @@ class Frame:
         self.rt = rt
         self.machine = machine
         self.variables = variables
+        self.aborting = False  # set when a sibling's failure stops this thread
         self.last = last
         self.map_item = map_item
 

@@ -123,6 +123,9 @@ def run_guarded(
         try:
             result = yield from body()
             break
+        except GeneratorExit:
+            _aborted(frame, state)
+            raise
         except StatesError as raw:
             err = located(frame, run, raw)
             delay = (
@@ -141,6 +144,12 @@ def run_guarded(
     except StateFailure as f:
         raise frame.located(run, f) from None
     return state.next, out
+
+
+def _aborted(frame: Frame, state: Any) -> None:
+    """Record ``<Type>StateAborted`` when a sibling's failure stops the state mid-way."""
+    if frame.aborting:
+        frame.event(f"{state.type}StateAborted")
 
 
 def _catch(frame: Frame, run: StateRun, state: Any, err: StatesError) -> tuple[str | None, JSON]:
@@ -298,7 +307,11 @@ def run_wait(state: WaitState, frame: Frame, data: JSON) -> StateGen:
     except StateFailure as f:
         raise frame.located(run, f) from None
     if until > clock.now():
-        yield Sleep(until)
+        try:
+            yield Sleep(until)
+        except GeneratorExit:
+            _aborted(frame, state)
+            raise
     try:
         out = complete(frame, run, state, effective, has_result=False)
     except StateFailure as f:
