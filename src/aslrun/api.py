@@ -189,13 +189,18 @@ class StateMachine:
         clock: VirtualClock | None = None,
         name: str | None = None,
         seed: int | None = None,
+        freeze_time: bool = False,
     ) -> Execution:
-        """Start an execution on ``clock`` and return it RUNNING; the clock's scheduler runs it."""
+        """Start an execution on ``clock`` and return it RUNNING; the clock's scheduler runs it.
+
+        ``freeze_time=True`` (needs freezegun) makes handlers that call ``datetime.now()`` or
+        ``time.time()`` see the simulated time of their call.
+        """
         clock = clock if clock is not None else VirtualClock()
         registry = (
             handlers
             if isinstance(handlers, ResourceRegistry)
-            else ResourceRegistry(handlers, aliases=self.function_aliases)
+            else ResourceRegistry(handlers, aliases=self.function_aliases, freeze_time=freeze_time)
         )
         _check_input(input)
         name = name if name is not None else str(uuid.uuid4())
@@ -256,10 +261,16 @@ class StateMachine:
         clock: VirtualClock | None = None,
         name: str | None = None,
         seed: int | None = None,
+        freeze_time: bool = False,
     ) -> Execution:
-        """Run an execution to its end on ``clock`` (a fresh VirtualClock by default)."""
+        """Run an execution to its end on ``clock`` (a fresh VirtualClock by default).
+
+        Arguments as for :meth:`start`.
+        """
         clock = clock if clock is not None else VirtualClock()
-        execution = self.start(input, handlers=handlers, clock=clock, name=name, seed=seed)
+        execution = self.start(
+            input, handlers=handlers, clock=clock, name=name, seed=seed, freeze_time=freeze_time
+        )
         while not execution.done and clock.step():
             pass
         return execution

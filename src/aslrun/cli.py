@@ -191,6 +191,11 @@ def _add_run_loading(cmd: argparse.ArgumentParser) -> None:
         metavar="N",
         help="seed for request ids and retry jitter, for repeatable runs",
     )
+    cmd.add_argument(
+        "--freeze-time",
+        action="store_true",
+        help="handlers calling datetime.now()/time.time() see the simulated time (freezegun)",
+    )
 
 
 # -- aslrun run --------------------------------------------------------------------------------
@@ -212,9 +217,18 @@ def run_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
     except AslrunError as exc:
         stderr.write(f"aslrun run: {exc}\n")
         return ExitCode.INVALID_INPUT
-    execution = machine.run(
-        input_value, handlers=handlers, clock=clock, name=args.name, seed=args.seed
-    )
+    try:
+        execution = machine.run(
+            input_value,
+            handlers=handlers,
+            clock=clock,
+            name=args.name,
+            seed=args.seed,
+            freeze_time=args.freeze_time,
+        )
+    except AslrunError as exc:  # e.g. an input over 256 KiB: refused before anything runs
+        stderr.write(f"aslrun run: {exc}\n")
+        return ExitCode.INVALID_INPUT
     if args.output == "json":
         json.dump(_describe(execution, history=args.history), stdout, indent=2, ensure_ascii=False)
         stdout.write("\n")

@@ -105,7 +105,9 @@ class ResourceRegistry:
         handlers: Mapping[str, Handler] | None = None,
         *,
         aliases: Mapping[str, str] | None = None,
+        freeze_time: bool = False,
     ) -> None:
+        self.freeze_time = freeze_time
         self._aliases: dict[str, str] = dict(aliases or {})
         self._exact: dict[str, Handler] = {}
         self._patterns: list[tuple[str, Handler]] = []
@@ -151,7 +153,22 @@ class ResourceRegistry:
         if takes_context is None:
             takes_context = _takes_context(handler)
             self._arity[key] = takes_context
+        if self.freeze_time:
+            return _call_frozen(handler, event, context, takes_context)
         return handler(event, context) if takes_context else handler(event)
+
+
+def _call_frozen(handler: Handler, event: JSON, context: HandlerContext, with_context: bool) -> Any:
+    """The opt-in freezegun bridge: the handler's ``datetime.now()``/``time.time()`` read the
+    simulated time (freezegun patches every loaded module, so it is used only when asked)."""
+    try:
+        import freezegun  # noqa: PLC0415  (optional dependency: aslrun[freezegun])
+    except ImportError:  # pragma: no cover - depends on the installation
+        raise RuntimeError(
+            "freeze_time=True needs freezegun: pip install 'aslrun[freezegun]'"
+        ) from None
+    with freezegun.freeze_time(context.now()):
+        return handler(event, context) if with_context else handler(event)
 
 
 def _takes_context(handler: Handler) -> bool:
