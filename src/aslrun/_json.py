@@ -5,7 +5,18 @@ from __future__ import annotations
 import json
 from typing import Any, TypeAlias
 
-__all__ = ["JSON", "deep_copy", "dumps", "json_type_name", "loads", "size_in_bytes"]
+__all__ = [
+    "JSON",
+    "MAX_PAYLOAD_BYTES",
+    "deep_copy",
+    "dumps",
+    "json_type_name",
+    "loads",
+    "size_in_bytes",
+]
+
+MAX_PAYLOAD_BYTES = 256 * 1024
+"""AWS's limit for an execution's input, a state's result or output, and one variable."""
 
 JSON: TypeAlias = Any
 """A JSON value: dict, list, str, int, float, bool or None."""

@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Literal
 
-from aslrun._json import JSON, dumps, size_in_bytes
+from aslrun._json import JSON, MAX_PAYLOAD_BYTES, dumps, size_in_bytes
 from aslrun.clock import VirtualClock, to_datetime
 from aslrun.engine import Frame, Proc, Runtime, Variables
 from aslrun.errors import DefinitionError, InvalidExecutionInput, StatesError
@@ -19,8 +19,6 @@ from aslrun.parse import parse_machine
 from aslrun.resources import ResourceRegistry
 
 __all__ = ["Execution", "StateMachine", "load"]
-
-MAX_INPUT_BYTES = 256 * 1024
 
 Status = Literal["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"]
 Source = Mapping[str, Any] | str | os.PathLike[str]
@@ -282,9 +280,9 @@ def _check_input(value: JSON) -> None:
         size = size_in_bytes(value)
     except (TypeError, ValueError) as e:
         raise InvalidExecutionInput(f"the execution input is not JSON: {e}") from None
-    if size > MAX_INPUT_BYTES:
+    if size > MAX_PAYLOAD_BYTES:
         raise InvalidExecutionInput(
-            f"the execution input is {size} bytes; the maximum is {MAX_INPUT_BYTES} bytes"
+            f"the execution input is {size} bytes; the maximum is {MAX_PAYLOAD_BYTES} bytes"
         )
 
 

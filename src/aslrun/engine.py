@@ -11,7 +11,7 @@ import random as _random
 from collections.abc import Callable, Generator, Iterator, Mapping
 from typing import Any
 
-from aslrun._json import JSON, dumps
+from aslrun._json import JSON, MAX_PAYLOAD_BYTES, dumps
 from aslrun.clock import Timer, VirtualClock, format_iso
 from aslrun.dataflow import Scope
 from aslrun.errors import StateFailure, StatesError
@@ -24,7 +24,7 @@ __all__ = ["Frame", "Join", "Proc", "Runtime", "Sleep", "StateRun", "Variables"]
 _RETRYING_TYPES = frozenset({"Task", "Parallel", "Map"})
 """The state types whose ``$$.State`` carries ``RetryCount`` (AWS leaves it out elsewhere)."""
 
-MAX_VARIABLE_BYTES = 256 * 1024
+MAX_VARIABLE_BYTES = MAX_PAYLOAD_BYTES
 """AWS's limit for one variable's value and for all the values one Assign sets."""
 MAX_EXECUTION_VARIABLE_BYTES = 10 * 1024 * 1024
 """AWS's limit for all of an execution's variables together."""

@@ -10,7 +10,6 @@ __all__ = [
     "AslrunError",
     "DefinitionError",
     "Diagnostic",
-    "HandlerNotFound",
     "InvalidExecutionInput",
     "LoadError",
     "StateFailure",
@@ -97,10 +96,6 @@ class DefinitionError(AslrunError):
 
 class InvalidExecutionInput(AslrunError, ValueError):
     """An execution input that is not JSON, or is larger than AWS accepts (256 KiB)."""
-
-
-class HandlerNotFound(AslrunError):
-    """No handler is registered for a Task's resource."""
 
 
 class StatesError(Exception):

@@ -14,8 +14,6 @@ from aslrun.clock import to_datetime
 
 __all__ = ["DETAILS_KEY", "History", "HistoryEvent", "Payload"]
 
-MAX_PAYLOAD_BYTES = 256 * 1024
-
 
 class Payload:
     """A JSON value in an event, rendered as text (with ``*Details.truncated``) on demand."""

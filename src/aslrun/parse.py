@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
-from aslrun._json import JSON, size_in_bytes
+from aslrun._json import JSON, MAX_PAYLOAD_BYTES, size_in_bytes
 from aslrun.dataflow import (
     compile_dynamic_value,
     compile_jsonata,
@@ -37,9 +37,7 @@ from aslrun.model import (
 )
 from aslrun.paths import Path, PathSyntaxError, compile_path
 
-__all__ = ["MAX_PAYLOAD_BYTES", "parse_machine"]
-
-MAX_PAYLOAD_BYTES = 256 * 1024
+__all__ = ["parse_machine"]
 
 Where = tuple[str | int, ...]
 

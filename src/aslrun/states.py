@@ -30,7 +30,6 @@ from aslrun.model import (
     Template,
     WaitState,
 )
-from aslrun.paths import Path, PathNotFound
 from aslrun.retry import UNCATCHABLE, find_catcher, next_retry
 from aslrun.timing import wait_until
 
@@ -317,15 +316,6 @@ def run_wait(state: WaitState, frame: Frame, data: JSON) -> StateGen:
     except StateFailure as f:
         raise frame.located(run, f) from None
     return state.next, out
-
-
-def _resolve_number(path: Path, run: StateRun, data: JSON) -> JSON:
-    try:
-        return resolve_in(path, Scope(data, run))
-    except PathNotFound as err:
-        raise StateFailure(
-            "States.Runtime", f"Invalid path '{path.text}' : {err.message}"
-        ) from None
 
 
 def _task_runner(state: Any, frame: Frame, data: JSON) -> StateGen:

@@ -7,7 +7,7 @@ from collections.abc import Generator
 from functools import lru_cache
 from typing import Any
 
-from aslrun._json import JSON, deep_copy, dumps
+from aslrun._json import JSON, MAX_PAYLOAD_BYTES, deep_copy, dumps
 from aslrun.dataflow import Scope, apply_input_path, evaluate_typed, resolve_field
 from aslrun.engine import Frame, Sleep, StateGen, StateRun
 from aslrun.errors import StateFailure, StatesError
@@ -25,10 +25,8 @@ from aslrun.resources import (
 )
 from aslrun.states import run_guarded
 
-__all__ = ["MAX_PAYLOAD_BYTES", "run_task"]
+__all__ = ["run_task"]
 
-MAX_PAYLOAD_BYTES = 256 * 1024
-DEFAULT_TIMEOUT = 99999999
 
 _describe = lru_cache(maxsize=4096)(describe_resource)
 
