@@ -48,6 +48,11 @@ def run_task(state: TaskState, frame: Frame, data: JSON) -> StateGen:
 def _prepare(
     state: TaskState, run: StateRun, data: JSON
 ) -> tuple[JSON, float | None, float | None]:
+    if state.resource.endswith(".waitForTaskToken"):
+        # Each attempt gets its own token at $$.Task.Token. Until callbacks arrive, the
+        # handler stands for the worker: its return value is the SendTaskSuccess output and
+        # raising TaskFailed(error, cause) is SendTaskFailure.
+        run.task_token = new_request_id(run.frame.rt.random)
     if state.query_language == "JSONata":
         effective = data
         params = (
