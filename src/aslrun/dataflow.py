@@ -170,7 +170,17 @@ def _compile_dynamic(key: str, value: JSON, where: Where, problems: list[Diagnos
         problems.append(Diagnostic(where, str(e)))
         return lambda scope: None
 
-    return lambda scope: resolve_field(path, scope, key)
+    if path.kind != "input":
+        return lambda scope: resolve_field(path, scope, key)
+    get = path.get  # the common case: a path into the state's input, one call deep
+
+    def from_input(scope: Scope) -> JSON:
+        try:
+            return get(scope.data)
+        except PathNotFound:
+            return resolve_field(path, scope, key)  # raises AWS's failure for the field
+
+    return from_input
 
 
 def _random_of(scope: Scope) -> Any:
