@@ -47,6 +47,12 @@ def scheduled(ex: aslrun.Execution) -> list[float]:
     return offsets(ex, "LambdaFunctionScheduled")
 
 
+def attempts_with(**retrier: Any) -> list[float]:
+    """When each attempt of an always-failing Task is scheduled under one retrier for "E"."""
+    definition = machine({"T": task(End=True, Retry=[{"ErrorEquals": ["E"], **retrier}])})
+    return scheduled(run(definition, {}, {"f": always("E")}))
+
+
 # -- Retry fields ------------------------------------------------------------------------------
 
 
@@ -61,74 +67,17 @@ def test_defaults_interval_1_attempts_3_backoff_2() -> None:
 
 def test_interval_and_backoff_rate() -> None:
     """IntervalSeconds 2, BackoffRate 3: waits 2, 6, 18 → attempts at 0, 2, 8, 26."""
-    ex = run(
-        machine(
-            {
-                "T": task(
-                    End=True,
-                    Retry=[
-                        {
-                            "ErrorEquals": ["E"],
-                            "IntervalSeconds": 2,
-                            "BackoffRate": 3,
-                            "MaxAttempts": 3,
-                        }
-                    ],
-                )
-            }
-        ),
-        {},
-        {"f": always("E")},
-    )
-    assert scheduled(ex) == [0, 2, 8, 26]
+    assert attempts_with(IntervalSeconds=2, BackoffRate=3, MaxAttempts=3) == [0, 2, 8, 26]
 
 
 def test_backoff_rate_one_is_constant() -> None:
     """BackoffRate 1.0: a fixed interval."""
-    ex = run(
-        machine(
-            {
-                "T": task(
-                    End=True,
-                    Retry=[
-                        {
-                            "ErrorEquals": ["E"],
-                            "IntervalSeconds": 5,
-                            "BackoffRate": 1,
-                            "MaxAttempts": 4,
-                        }
-                    ],
-                )
-            }
-        ),
-        {},
-        {"f": always("E")},
-    )
-    assert scheduled(ex) == [0, 5, 10, 15, 20]
+    assert attempts_with(IntervalSeconds=5, BackoffRate=1, MaxAttempts=4) == [0, 5, 10, 15, 20]
 
 
 def test_max_delay_seconds_caps_the_interval() -> None:
     """MaxDelaySeconds 5 with 2 s x 2ⁿ: waits 2, 4, 5, 5 → attempts 0, 2, 6, 11, 16."""
-    ex = run(
-        machine(
-            {
-                "T": task(
-                    End=True,
-                    Retry=[
-                        {
-                            "ErrorEquals": ["E"],
-                            "IntervalSeconds": 2,
-                            "MaxAttempts": 4,
-                            "MaxDelaySeconds": 5,
-                        }
-                    ],
-                )
-            }
-        ),
-        {},
-        {"f": always("E")},
-    )
-    assert scheduled(ex) == [0, 2, 6, 11, 16]
+    assert attempts_with(IntervalSeconds=2, MaxAttempts=4, MaxDelaySeconds=5) == [0, 2, 6, 11, 16]
 
 
 def test_max_attempts_zero_never_retries() -> None:
