@@ -1,4 +1,4 @@
-"""Tests for aslrun.choice: JSONPath Choice rules, their operators and their compilation.
+"""Tests for aslrun.lang.choice: JSONPath Choice rules, their operators and their compilation.
 
 Expected values come from executions recorded on AWS (the LocalStack snapshot suite, test
 ids ``tests/aws/services/stepfunctions/v2/choice_operators/...`` cited per table), from the
@@ -15,7 +15,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aslrun.choice import (
+from aslrun.errors import Diagnostic, StateFailure
+from aslrun.lang.choice import (
     OPERATORS,
     And,
     ChoiceRule,
@@ -30,8 +31,7 @@ from aslrun.choice import (
     invalid_path_detail,
     parse_timestamp,
 )
-from aslrun.errors import Diagnostic, StateFailure
-from aslrun.paths import Path, compile_path, resolve
+from aslrun.lang.paths import Path, compile_path, resolve
 
 JSON = Any
 HERE: tuple[str | int, ...] = ("States", "C", "Choices", 0)

@@ -199,7 +199,7 @@ def test_a_class_that_already_started_starts_recording_at_once() -> None:
 
 
 def test_the_example_handlers_module_gives_the_same_times() -> None:
-    from aslrun.registration import collect_handlers, load_handler_module
+    from aslrun.handlers.modules import collect_handlers, load_handler_module
 
     handlers: dict[str, Any] = collect_handlers(
         load_handler_module(str(EXAMPLES / "classroom_handlers.py"))

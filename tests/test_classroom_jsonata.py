@@ -48,7 +48,7 @@ def run_classroom() -> tuple[aslrun.Execution, list[tuple[str, str, Any]]]:
 
 
 def test_the_example_validates_clean() -> None:
-    from aslrun.validate import validate
+    from aslrun.definition.validate import validate
 
     assert [d for d in validate(str(EXAMPLE)) if d.severity == "ERROR"] == []
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from aslrun import cli
-from aslrun.cli import ExitCode
+from aslrun.cli.app import ExitCode
 
 ROOT = Path(__file__).parent.parent
 EXAMPLES = ROOT / "examples"
@@ -290,7 +290,7 @@ def test_handlers_from_decorated_functions(tmp_path: Path) -> None:
     handlers = write(
         tmp_path / "decorated.py",
         """
-        from aslrun.registration import handler
+        from aslrun.handlers.modules import handler
 
         @handler("Greeter")
         def greet(event, context):

@@ -7,7 +7,7 @@ import io
 import json
 from pathlib import Path
 
-from aslrun import cli_validate
+from aslrun.cli import validate as cli_validate
 
 SAMPLES = Path(__file__).parent / "samples"
 ISSUE = str(SAMPLES / "issue4-serverless.yml")

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from aslrun.clock import VirtualClock, format_iso, to_datetime
+from aslrun.runtime.clock import VirtualClock, format_iso, to_datetime
 
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc).timestamp()
 

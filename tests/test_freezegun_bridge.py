@@ -55,7 +55,7 @@ def test_the_cli_flag_and_an_oversize_input(tmp_path: Any) -> None:
     import io
     import json
 
-    from aslrun.cli import run
+    from aslrun.cli.app import run
 
     definition = tmp_path / "sm.json"
     definition.write_text(json.dumps(DEFINITION))

@@ -8,7 +8,7 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
-from aslrun.history import History, Payload
+from aslrun.runtime.history import History, Payload
 from conftest import FN, events, machine, run, types
 
 CLASSROOM = {

@@ -18,9 +18,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aslrun._intrinsic_functions import JavaRandom, java_double, java_round
 from aslrun.errors import StateFailure
-from aslrun.intrinsics import (
+from aslrun.lang.intrinsic_functions import JavaRandom, java_double, java_round
+from aslrun.lang.intrinsics import (
     ARITY,
     FUNCTIONS,
     STRING_RESULT_FUNCTIONS,
@@ -29,7 +29,7 @@ from aslrun.intrinsics import (
     compile_intrinsic,
     is_intrinsic,
 )
-from aslrun.paths import Path, PathNotFound, resolve
+from aslrun.lang.paths import Path, PathNotFound, resolve
 
 JSON = Any
 

@@ -11,9 +11,8 @@ import re
 
 import pytest
 
-from aslrun._jsonata_functions import java_random_double
 from aslrun.errors import StatesError
-from aslrun.jsonata import (
+from aslrun.lang.jsonata import (
     UNDEFINED,
     Bindings,
     JsonataSyntaxError,
@@ -23,6 +22,7 @@ from aslrun.jsonata import (
     evaluate_typed,
     is_expression,
 )
+from aslrun.lang.jsonata_functions import java_random_double
 
 QEE = "States.QueryEvaluationError"
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from aslrun._yaml import parse_yaml
+from aslrun.definition.loader import StateMachineEntry, list_state_machines, load_definition
+from aslrun.definition.yaml_loader import parse_yaml
 from aslrun.errors import LoadError
-from aslrun.loader import StateMachineEntry, list_state_machines, load_definition
 
 SAMPLES = Path(__file__).parent / "samples"
 ACCOUNT = "123456789012"

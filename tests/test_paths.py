@@ -1,4 +1,4 @@
-"""aslrun.paths: compile_path / resolve / set_path against the AWS developer guide's path rules
+"""aslrun.lang.paths: compile_path / resolve / set_path against the AWS developer guide's path rules
 (Path, context path, Reference Path for ResultPath) and Jayway's miss messages as AWS reports them.
 """
 
@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from aslrun.paths import (
+from aslrun.lang.paths import (
     PathNotFound,
     PathSyntaxError,
     compile_path,

@@ -16,9 +16,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aslrun.model import Retrier
-from aslrun.paths import compile_path, compile_reference_path, resolve, set_path
-from aslrun.retry import backoff_delay, matches, next_retry
+from aslrun.definition.model import Retrier
+from aslrun.lang.paths import compile_path, compile_reference_path, resolve, set_path
+from aslrun.runtime.retry import backoff_delay, matches, next_retry
 from conftest import machine, run
 
 intervals = st.integers(min_value=1, max_value=100)

@@ -121,7 +121,7 @@ def test_importing_the_jsonata_engine_leaves_the_recursion_limit_alone() -> None
     import sys
 
     code = (
-        "import sys; sys.setrecursionlimit(1234); import aslrun.jsonata; "
+        "import sys; sys.setrecursionlimit(1234); import aslrun.lang.jsonata; "
         "print(sys.getrecursionlimit())"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from aslrun.cli import run
+from aslrun.cli.app import run
 
 ROOT = Path(__file__).resolve().parent.parent
 

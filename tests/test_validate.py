@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
+from aslrun.definition.validate import MAX_NESTING, iter_diagnostics, validate
 from aslrun.errors import Diagnostic
-from aslrun.validate import MAX_NESTING, iter_diagnostics, validate
 
 LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:work"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from aslrun.validate import validate
+from aslrun.definition.validate import validate
 
 SAMPLES = Path(__file__).parent / "samples"
 VALID = sorted((SAMPLES / "valid").iterdir())

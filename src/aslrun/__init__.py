@@ -10,7 +10,10 @@ assert ex.status == "SUCCEEDED"
 from __future__ import annotations
 
 from aslrun.api import Execution, StateMachine, load
-from aslrun.clock import Clock, RealClock, VirtualClock
+
+# Bound after the submodule is imported, so ``aslrun.definition.validate`` is the function
+# (``aslrun.definition.validate.iter_diagnostics`` and friends stay importable from the module).
+from aslrun.definition.validate import validate
 from aslrun.errors import (
     AslrunError,
     DefinitionError,
@@ -19,12 +22,9 @@ from aslrun.errors import (
     LoadError,
     StatesError,
 )
-from aslrun.registration import handler
-from aslrun.resources import HandlerContext, ResourceRegistry
-
-# Bound after the submodule is imported, so ``aslrun.validate`` is the function
-# (``aslrun.validate.iter_diagnostics`` and friends stay importable from the module).
-from aslrun.validate import validate
+from aslrun.handlers.modules import handler
+from aslrun.handlers.registry import HandlerContext, ResourceRegistry
+from aslrun.runtime.clock import Clock, RealClock, VirtualClock
 
 TaskFailed = StatesError
 """Raise ``TaskFailed(error, cause)`` from a handler to fail its Task with that error name."""

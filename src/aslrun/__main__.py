@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from aslrun.cli import main
+from aslrun.cli.app import main
 
 raise SystemExit(main())

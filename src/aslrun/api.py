@@ -10,13 +10,15 @@ from datetime import datetime
 from typing import Any, Literal
 
 from aslrun._json import JSON, MAX_PAYLOAD_BYTES, dumps, size_in_bytes
-from aslrun.clock import VirtualClock, to_datetime
-from aslrun.engine import Frame, Proc, Runtime, Variables
+from aslrun.definition.build import parse_machine
+from aslrun.definition.model import Machine
 from aslrun.errors import DefinitionError, InvalidExecutionInput, StatesError
-from aslrun.history import History, Payload
-from aslrun.model import Machine
-from aslrun.parse import parse_machine
-from aslrun.resources import ResourceRegistry
+from aslrun.handlers.registry import ResourceRegistry
+from aslrun.runtime.clock import VirtualClock, to_datetime
+from aslrun.runtime.frame import Frame, Runtime, Variables
+from aslrun.runtime.history import History, Payload
+from aslrun.runtime.process import Proc
+from aslrun.runtime.states import RUNNERS
 
 __all__ = ["Execution", "StateMachine", "load"]
 
@@ -227,12 +229,13 @@ class StateMachine:
             role_arn=self.role_arn,
             start_time=start,
             input=input,
+            runners=RUNNERS,
         )
         started = history.add(
             start, "ExecutionStarted", 0, {"input": Payload(input), "roleArn": self.role_arn}
         )
         frame = Frame(rt, self.machine, Variables(), started)
-        from aslrun.states import run_machine  # noqa: PLC0415
+        from aslrun.runtime.machine import run_machine  # noqa: PLC0415
 
         proc = Proc(clock, run_machine(frame, input))
         proc.on_finish = lambda value, error: execution._finished(clock, value, error)
@@ -305,8 +308,8 @@ def load(
     the machine, else ``"StateMachine"``.  Raises ``LoadError`` for unreadable input and
     ``DefinitionError`` (every problem, located) for an invalid definition.
     """
-    from aslrun.loader import load_definition  # noqa: PLC0415
-    from aslrun.validate import iter_diagnostics  # noqa: PLC0415
+    from aslrun.definition.loader import load_definition  # noqa: PLC0415
+    from aslrun.definition.validate import iter_diagnostics  # noqa: PLC0415
 
     loaded = load_definition(
         source,

@@ -1,0 +1,3 @@
+"""definition."""
+
+from __future__ import annotations

@@ -1,0 +1,188 @@
+"""The frozen model of a state machine, built once at load by ``parse``.
+
+A state is one frozen dataclass; a field is an attribute.  Every path, intrinsic function and
+JSONata expression is already compiled here, so running an execution compiles nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from aslrun._json import JSON
+from aslrun.lang.paths import Path
+from aslrun.lang.templates import NULL, OptPath, Template
+
+__all__ = [
+    "NULL",
+    "Catcher",
+    "ChoiceState",
+    "FailState",
+    "Machine",
+    "MapState",
+    "ParallelState",
+    "PassState",
+    "Retrier",
+    "State",
+    "StateBase",
+    "SucceedState",
+    "TaskState",
+    "Template",
+    "WaitState",
+]
+
+QueryLanguage = Literal["JSONPath", "JSONata"]
+
+
+@dataclass(frozen=True, slots=True)
+class Retrier:
+    error_equals: tuple[str, ...]
+    interval_seconds: float = 1.0
+    max_attempts: int = 3
+    backoff_rate: float = 2.0
+    max_delay_seconds: float | None = None
+    jitter: Literal["FULL", "NONE"] = "NONE"
+
+
+@dataclass(frozen=True, slots=True)
+class Catcher:
+    error_equals: tuple[str, ...]
+    next: str
+    result_path: OptPath = None
+    output: Template | None = None
+    assign: Template | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StateBase:
+    """Fields every state has."""
+
+    name: str
+    type: str
+    where: tuple[str | int, ...]
+    query_language: QueryLanguage = "JSONPath"
+    next: str | None = None
+    end: bool = False
+    input_path: OptPath = None
+    output_path: OptPath = None
+    assign: Template | None = None
+    output: Template | None = None  # JSONata Output
+    raw: Mapping[str, JSON] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def jsonata(self) -> bool:
+        return self.query_language == "JSONata"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PassState(StateBase):
+    result: JSON = None
+    has_result: bool = False
+    result_too_large: bool = False
+    parameters: Template | None = None
+    result_path: OptPath = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TaskState(StateBase):
+    resource: str = ""
+    parameters: Template | None = None  # Parameters (JSONPath) or Arguments (JSONata)
+    result_selector: Template | None = None
+    result_path: OptPath = None
+    timeout_seconds: Any = None  # int, or a JSONata Template
+    timeout_seconds_path: Path | None = None
+    heartbeat_seconds: Any = None
+    heartbeat_seconds_path: Path | None = None
+    credentials: Template | None = None
+    retry: tuple[Retrier, ...] = ()
+    catch: tuple[Catcher, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChoiceState(StateBase):
+    choices: tuple[Any, ...] = ()  # choice.ChoiceRule
+    default: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WaitState(StateBase):
+    seconds: Any = None  # int, or a JSONata Template
+    seconds_path: Path | None = None
+    timestamp: Any = None  # str, or a JSONata Template
+    timestamp_path: Path | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SucceedState(StateBase):
+    pass
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FailState(StateBase):
+    error: Any = None  # str, or a JSONata Template
+    error_path: Any = None  # Path or intrinsic
+    cause: Any = None
+    cause_path: Any = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ParallelState(StateBase):
+    branches: tuple[Machine, ...] = ()
+    parameters: Template | None = None
+    result_selector: Template | None = None
+    result_path: OptPath = None
+    retry: tuple[Retrier, ...] = ()
+    catch: tuple[Catcher, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MapState(StateBase):
+    processor: Machine | None = None
+    mode: Literal["INLINE", "DISTRIBUTED"] = "INLINE"
+    execution_type: str = "STANDARD"
+    items_path: OptPath = None
+    items: Any = None  # JSONata Items: a Template
+    item_selector: Template | None = None
+    parameters: Template | None = None  # legacy Parameters (alias of ItemSelector)
+    max_concurrency: Any = 0
+    max_concurrency_path: Path | None = None
+    tolerated_failure_percentage: Any = None
+    tolerated_failure_percentage_path: Path | None = None
+    tolerated_failure_count: Any = None
+    tolerated_failure_count_path: Path | None = None
+    item_reader: Mapping[str, Any] | None = None
+    item_reader_params: Template | None = None
+    item_batcher: Mapping[str, Any] | None = None
+    batch_input: Template | None = None
+    result_writer: Mapping[str, Any] | None = None
+    result_writer_params: Template | None = None
+    label: str | None = None
+    result_selector: Template | None = None
+    result_path: OptPath = None
+    retry: tuple[Retrier, ...] = ()
+    catch: tuple[Catcher, ...] = ()
+
+
+State = (
+    PassState
+    | TaskState
+    | ChoiceState
+    | WaitState
+    | SucceedState
+    | FailState
+    | ParallelState
+    | MapState
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Machine:
+    """A (sub-)machine: the top level, a Parallel branch or a Map item processor."""
+
+    start_at: str
+    states: Mapping[str, State]
+    query_language: QueryLanguage = "JSONPath"
+    timeout_seconds: int | None = None
+    comment: str | None = None
+    where: tuple[str | int, ...] = ()

@@ -1,0 +1,3 @@
+"""handlers."""
+
+from __future__ import annotations

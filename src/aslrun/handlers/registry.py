@@ -1,0 +1,304 @@
+"""Task resources: which Python callable serves a Task, and how AWS wraps what it returns.
+
+Resolution order for a Task (first hit wins):
+
+1. the exact ``Resource`` string;
+2. the Lambda function name: from a function ARN (with or without a version or alias), or from
+   ``Parameters.FunctionName`` of ``arn:aws:states:::lambda:invoke`` (a name or an ARN);
+3. the state's name;
+4. glob patterns (``fnmatch``) over the Resource, in registration order.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import inspect
+import json
+import re
+import traceback
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from aslrun._json import JSON
+
+__all__ = [
+    "HandlerContext",
+    "ResourceInfo",
+    "ResourceRegistry",
+    "describe_resource",
+    "function_name_of",
+    "lambda_error",
+    "lambda_invoke_response",
+]
+
+Handler = Callable[..., Any]
+
+_LAMBDA_ARN = re.compile(
+    r"^arn:[^:]+:lambda:(?P<region>[^:]*):(?P<account>[^:]*):function:(?P<name>[^:]+)"
+    r"(?::(?P<qualifier>[^:]+))?$"
+)
+_PARTIAL_LAMBDA_ARN = re.compile(r"^(?:(?P<account>\d{12}):)?function:(?P<name>[^:]+)(?::[^:]+)?$")
+_STATES_ARN = re.compile(r"^arn:[^:]+:states:::(?P<service>.+)$")
+_ACTIVITY_ARN = re.compile(r"^arn:[^:]+:states:[^:]*:[^:]*:activity:(?P<name>.+)$")
+_SUFFIXES = (".waitForTaskToken", ".sync:2", ".sync")
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceInfo:
+    """What a Task's Resource names, in the terms of AWS's history events."""
+
+    kind: str  # "lambda" (legacy function ARN), "service", "activity", "unknown"
+    resource_type: str  # taskScheduledEventDetails.resourceType ("lambda", "aws-sdk:s3" ...)
+    resource: str  # taskScheduledEventDetails.resource ("invoke", "getObject.sync" ...)
+    function_name: str | None = None
+    pattern: str = ""  # "", ".sync", ".sync:2", ".waitForTaskToken"
+
+    @property
+    def is_lambda_invoke(self) -> bool:
+        return (
+            self.kind == "service"
+            and self.resource_type == "lambda"
+            and self.resource.startswith("invoke")
+        )
+
+
+def describe_resource(resource: str) -> ResourceInfo:
+    """Classify a Resource URI (computed once per Task state, at load)."""
+    m = _LAMBDA_ARN.match(resource)
+    if m:
+        return ResourceInfo("lambda", "lambda", resource, m.group("name"))
+    m = _STATES_ARN.match(resource)
+    if m:
+        service = m.group("service")
+        pattern = next((s for s in _SUFFIXES if service.endswith(s)), "")
+        if service.startswith("aws-sdk:"):
+            _, svc, action = [*service.split(":", 2), "", ""][:3]
+            return ResourceInfo("service", f"aws-sdk:{svc}", action, None, pattern)
+        svc, _, action = service.partition(":")
+        return ResourceInfo("service", svc, action, None, pattern)
+    m = _ACTIVITY_ARN.match(resource)
+    if m:
+        return ResourceInfo("activity", "activity", resource, None)
+    return ResourceInfo("unknown", "", resource, None)
+
+
+def function_name_of(value: Any) -> str | None:
+    """The function name in a Lambda FunctionName value (a name, a partial or a full ARN)."""
+    if not isinstance(value, str) or not value:
+        return None
+    m = _LAMBDA_ARN.match(value)
+    if m:
+        return m.group("name")
+    m = _PARTIAL_LAMBDA_ARN.match(value)
+    if m:
+        return m.group("name")
+    return value.split(":", 1)[0]
+
+
+class ResourceRegistry:
+    """Maps resources to handlers; see the module docstring for the lookup order."""
+
+    def __init__(
+        self,
+        handlers: Mapping[str, Handler] | None = None,
+        *,
+        aliases: Mapping[str, str] | None = None,
+        freeze_time: bool = False,
+    ) -> None:
+        self.freeze_time = freeze_time
+        self._aliases: dict[str, str] = dict(aliases or {})
+        self._exact: dict[str, Handler] = {}
+        self._patterns: list[tuple[str, Handler]] = []
+        self._arity: dict[int, bool] = {}
+        for key, fn in (handlers or {}).items():
+            self.register(key, fn)
+
+    def register(self, key: str, handler: Handler) -> None:
+        if not callable(handler):
+            raise TypeError(f"the handler registered for {key!r} is not callable")
+        self._exact[key] = handler
+        if any(ch in key for ch in "*?["):
+            self._patterns.append((key, handler))
+
+    def registered_keys(self) -> list[str]:
+        return list(self._exact)
+
+    def lookup(self, resource: str, function_name: str | None, state_name: str) -> Handler | None:
+        exact = self._exact
+        fn = exact.get(resource)
+        if fn is None and function_name is not None:
+            fn = exact.get(function_name)
+            if fn is None:
+                short = function_name_of(function_name)
+                if short is not None:
+                    fn = exact.get(short)
+                    if fn is None and short in self._aliases:
+                        fn = exact.get(self._aliases[short])
+        if fn is None:
+            fn = exact.get(state_name)
+        if fn is None:
+            for pattern, handler in self._patterns:
+                if fnmatch.fnmatchcase(resource, pattern) or (
+                    function_name is not None and fnmatch.fnmatchcase(function_name, pattern)
+                ):
+                    return handler
+        return fn
+
+    def call(self, handler: Handler, event: JSON, context: HandlerContext) -> Any:
+        """Call a handler with ``(event, context)``, or ``(event)`` if it takes one argument."""
+        key = id(handler)
+        takes_context = self._arity.get(key)
+        if takes_context is None:
+            takes_context = _takes_context(handler)
+            self._arity[key] = takes_context
+        if self.freeze_time:
+            return _call_frozen(handler, event, context, takes_context)
+        return handler(event, context) if takes_context else handler(event)
+
+
+def _call_frozen(handler: Handler, event: JSON, context: HandlerContext, with_context: bool) -> Any:
+    """The opt-in freezegun bridge: the handler's ``datetime.now()``/``time.time()`` read the
+    simulated time (freezegun patches every loaded module, so it is used only when asked)."""
+    try:
+        import freezegun  # noqa: PLC0415  (optional dependency: aslrun[freezegun])
+    except ImportError:  # pragma: no cover - depends on the installation
+        raise RuntimeError(
+            "freeze_time=True needs freezegun: pip install 'aslrun[freezegun]'"
+        ) from None
+    with freezegun.freeze_time(context.now()):
+        return handler(event, context) if with_context else handler(event)
+
+
+def _takes_context(handler: Handler) -> bool:
+    try:
+        sig = inspect.signature(handler)
+    except (TypeError, ValueError):
+        return True
+    positional = 0
+    for p in sig.parameters.values():
+        if p.kind is inspect.Parameter.VAR_POSITIONAL:
+            return True
+        if p.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD):
+            positional += 1
+    return positional >= 2
+
+
+class HandlerContext:
+    """The ``context`` a handler receives: Lambda's context object, on simulated time."""
+
+    def __init__(
+        self,
+        *,
+        function_name: str,
+        state_name: str,
+        execution_arn: str,
+        invoked_function_arn: str,
+        started: float,
+        timeout: float | None,
+        request_id: str,
+    ) -> None:
+        self.function_name = function_name
+        self.function_version = "$LATEST"
+        self.invoked_function_arn = invoked_function_arn
+        self.memory_limit_in_mb = 128
+        self.aws_request_id = request_id
+        self.log_group_name = f"/aws/lambda/{function_name}"
+        self.log_stream_name = "aslrun"
+        self.state_name = state_name
+        self.execution_arn = execution_arn
+        self._started = started
+        self._timeout = timeout
+        self.spent = 0.0
+
+    def now(self) -> Any:
+        """The simulated time, an aware UTC datetime."""
+        from aslrun.runtime.clock import to_datetime  # noqa: PLC0415
+
+        return to_datetime(self._started + self.spent)
+
+    def sleep(self, seconds: float) -> None:
+        """Spend simulated time: the task completes that much later on the clock."""
+        if seconds < 0:
+            raise ValueError("sleep() needs a non-negative number of seconds")
+        self.spent += seconds
+
+    def get_remaining_time_in_millis(self) -> int:
+        if self._timeout is None:
+            return 2**31 - 1
+        return max(0, int((self._timeout - self.spent) * 1000))
+
+
+def new_request_id(rng: Any) -> str:
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+def decode_result(value: Any) -> JSON:
+    """Bytes and bytearrays are the function's raw response: UTF-8 JSON, as Lambda reads it."""
+    if isinstance(value, (bytes, bytearray)):
+        text = bytes(value).decode("utf-8")
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text
+    return value
+
+
+def lambda_error(exc: BaseException, request_id: str, *, compact: bool = False) -> tuple[str, str]:
+    """Error and cause as AWS reports a failed Python Lambda function.
+
+    A legacy function ARN reports the runtime's text (``json.dumps`` with spaces); the
+    ``lambda:invoke`` integration re-serialises it compactly.
+    """
+    error_type = type(exc).__name__
+    tb = exc.__traceback__
+    # Drop aslrun's own frames: the trace starts in the handler, as Lambda's does.
+    while tb is not None and "aslrun" in tb.tb_frame.f_code.co_filename.replace("\\", "/").split(
+        "/"
+    ):
+        tb = tb.tb_next
+    frames = traceback.format_tb(tb)
+    cause = json.dumps(
+        {
+            "errorMessage": str(exc),
+            "errorType": error_type,
+            "requestId": request_id,
+            "stackTrace": frames,
+        },
+        separators=(",", ":") if compact else None,
+    )
+    return error_type, cause
+
+
+def lambda_invoke_response(payload: JSON, request_id: str, size: int) -> dict[str, Any]:
+    """The response of ``arn:aws:states:::lambda:invoke`` around a function's payload."""
+    return {
+        "ExecutedVersion": "$LATEST",
+        "Payload": payload,
+        "SdkHttpMetadata": {
+            "AllHttpHeaders": {
+                "X-Amz-Executed-Version": ["$LATEST"],
+                "x-amzn-Remapped-Content-Length": ["0"],
+                "Connection": ["keep-alive"],
+                "x-amzn-RequestId": [request_id],
+                "Content-Length": [str(size)],
+                "Date": ["Thu, 01 Jan 1970 00:00:00 GMT"],
+                "X-Amzn-Trace-Id": ["Root=1-00000000-000000000000000000000000;Sampled=0"],
+                "Content-Type": ["application/json"],
+            },
+            "HttpHeaders": {
+                "Connection": "keep-alive",
+                "Content-Length": str(size),
+                "Content-Type": "application/json",
+                "Date": "Thu, 01 Jan 1970 00:00:00 GMT",
+                "X-Amz-Executed-Version": "$LATEST",
+                "x-amzn-Remapped-Content-Length": "0",
+                "x-amzn-RequestId": request_id,
+                "X-Amzn-Trace-Id": "Root=1-00000000-000000000000000000000000;Sampled=0",
+            },
+            "HttpStatusCode": 200,
+        },
+        "SdkResponseMetadata": {"RequestId": request_id},
+        "StatusCode": 200,
+    }

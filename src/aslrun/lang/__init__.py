@@ -1,0 +1,3 @@
+"""lang."""
+
+from __future__ import annotations

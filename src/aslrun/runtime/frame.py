@@ -1,0 +1,318 @@
+"""What one execution shares (``Runtime``), its threads of control (``Frame``), one entry
+into a state (``StateRun``) and the workflow variables those see."""
+
+from __future__ import annotations
+
+import random as _random
+from collections.abc import Callable, Generator, Iterator, Mapping
+from typing import Any
+
+from aslrun._json import JSON, MAX_PAYLOAD_BYTES, dumps
+from aslrun.definition.model import Machine, State
+from aslrun.errors import StateFailure, StatesError
+from aslrun.handlers.registry import ResourceRegistry
+from aslrun.lang.templates import Scope
+from aslrun.runtime.clock import VirtualClock, format_iso
+from aslrun.runtime.history import History, Payload
+
+_RETRYING_TYPES = frozenset({"Task", "Parallel", "Map"})
+"""The state types whose ``$$.State`` carries ``RetryCount`` (AWS leaves it out elsewhere)."""
+
+MAX_VARIABLE_BYTES = MAX_PAYLOAD_BYTES
+"""AWS's limit for one variable's value and for all the values one Assign sets."""
+MAX_EXECUTION_VARIABLE_BYTES = 10 * 1024 * 1024
+"""AWS's limit for all of an execution's variables together."""
+
+Effect = Any
+
+# ----------------------------------------------------------------------------------------------
+# Variables
+
+
+class Variables(Mapping[str, JSON]):
+    """Workflow variables: a local scope that reads through to its parent scopes."""
+
+    __slots__ = ("local", "parent")
+
+    def __init__(self, parent: Variables | None = None) -> None:
+        self.local: dict[str, JSON] = {}
+        self.parent = parent
+
+    def __getitem__(self, name: str) -> JSON:
+        scope: Variables | None = self
+        while scope is not None:
+            local = scope.local
+            if name in local:
+                return local[name]
+            scope = scope.parent
+        raise KeyError(name)
+
+    def __contains__(self, name: object) -> bool:
+        scope: Variables | None = self
+        while scope is not None:
+            if name in scope.local:
+                return True
+            scope = scope.parent
+        return False
+
+    def __iter__(self) -> Iterator[str]:
+        seen: set[str] = set()
+        scope: Variables | None = self
+        while scope is not None:
+            for k in scope.local:
+                if k not in seen:
+                    seen.add(k)
+                    yield k
+            scope = scope.parent
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def flat(self) -> dict[str, JSON]:
+        return {k: self[k] for k in self}
+
+
+# ----------------------------------------------------------------------------------------------
+# The runtime of one execution, its frames (threads of control) and state runs
+
+
+class Runtime:
+    """Everything one execution shares: clock, history, handlers, identity, randomness."""
+
+    def __init__(
+        self,
+        *,
+        clock: VirtualClock,
+        registry: ResourceRegistry,
+        history: History,
+        seed: int | None,
+        execution_arn: str,
+        execution_name: str,
+        machine_arn: str,
+        machine_name: str,
+        region: str,
+        account: str,
+        role_arn: str,
+        start_time: float,
+        input: JSON,
+        runners: Mapping[
+            str, Callable[[Any, Frame, JSON], Generator[Any, Any, tuple[str | None, JSON]]]
+        ],
+    ) -> None:
+        self.clock = clock
+        self.runners = runners  # the state runners table (injected: it imports this module)
+        self.registry = registry
+        self.history = history
+        self._seed = seed
+        self._random: _random.Random | None = None
+        self.execution_arn = execution_arn
+        self.region = region
+        self.account = account
+        self.start_iso = format_iso(start_time)
+        self.context_execution: dict[str, JSON] = {
+            "Id": execution_arn,
+            "Input": input,
+            "StartTime": self.start_iso,
+            "Name": execution_name,
+            "RoleArn": role_arn,
+            "RedriveCount": 0,
+        }
+        self.context_machine: dict[str, JSON] = {"Id": machine_arn, "Name": machine_name}
+        self.children: list[History] = []
+        self.variable_bytes = 0  # the size of every variable's current value, all scopes
+        self.variable_sizes: dict[tuple[int, str], int] = {}
+
+    @property
+    def random(self) -> _random.Random:
+        """The execution's random source (jitter, UUIDs, $random), made on first use."""
+        rng = self._random
+        if rng is None:
+            rng = self._random = _random.Random(self._seed)
+        return rng
+
+    def child_execution(self) -> Runtime:
+        """A runtime for a child execution (a Distributed Map iteration): its own history."""
+        child = object.__new__(Runtime)
+        child.__dict__.update(self.__dict__)
+        child.history = History()
+        child.children = []
+        self.children.append(child.history)
+        return child
+
+
+class Frame:
+    """A thread of control: the top level, one Parallel branch or one Map iteration."""
+
+    __slots__ = ("aborting", "last", "machine", "map_item", "rt", "variables")
+
+    def __init__(
+        self,
+        rt: Runtime,
+        machine: Machine,
+        variables: Variables,
+        last: int,
+        map_item: dict[str, JSON] | None = None,
+    ) -> None:
+        self.rt = rt
+        self.machine = machine
+        self.variables = variables
+        self.aborting = False  # set when a sibling's failure stops this thread
+        self.last = last
+        self.map_item = map_item
+
+    def event(self, type: str, details: dict[str, Any] | None = None) -> int:
+        rt = self.rt
+        event_id = rt.history.add(rt.clock.now(), type, self.last, details)
+        self.last = event_id
+        return event_id
+
+    def enter(self, state: State, data: JSON) -> StateRun:
+        rt = self.rt
+        now = rt.clock.now()
+        event_id = rt.history.add(
+            now,
+            f"{state.type}StateEntered",
+            self.last,
+            {"name": state.name, "input": Payload(data)},
+        )
+        self.last = event_id
+        return StateRun(self, state, now, event_id, data)
+
+    def located(self, run: StateRun, failure: StateFailure) -> StatesError:
+        """Give a runtime failure AWS's ``An error occurred while executing the state`` prefix."""
+        cause = (
+            f"An error occurred while executing the state '{run.state.name}' "
+            f"(entered at the event id #{run.entered_id}). {failure.cause}"
+        )
+        if failure.error == "States.QueryEvaluationError":
+            self.event(
+                "EvaluationFailed",
+                {"error": failure.error, "cause": cause, "state": run.state.name},
+            )
+        return StatesError(failure.error, cause)
+
+    def exit(self, run: StateRun, output: JSON, assigned: dict[str, JSON] | None) -> None:
+        details: dict[str, Any] = {"name": run.state.name, "output": Payload(output)}
+        if assigned:
+            texts = self._check_assign(assigned)
+            self.variables.local.update(assigned)
+            details["assignedVariables"] = texts
+            details["assignedVariablesDetails"] = {"truncated": False}
+        self.event(f"{run.state.type}StateExited", details)
+
+    def _check_assign(self, assigned: dict[str, JSON]) -> dict[str, str]:
+        """AWS's rules for one Assign: scope and size limits; the values as JSON text."""
+        texts = {k: dumps(v) for k, v in assigned.items()}
+        parent = self.variables.parent
+        total = 0
+        for name, text in texts.items():
+            if parent is not None and name in parent and name not in self.variables.local:
+                raise StateFailure(
+                    "States.Runtime",
+                    f"The variable '{name}' is defined in an outer scope and cannot be "
+                    "assigned inside a Parallel branch or Map iteration.",
+                )
+            size = len(text.encode("utf-8"))
+            total += size
+            if size > MAX_VARIABLE_BYTES:
+                raise StateFailure(
+                    "States.DataLimitExceeded",
+                    f"The value assigned to the variable '{name}' exceeds the maximum size "
+                    "of 262144 bytes.",
+                )
+        if total > MAX_VARIABLE_BYTES:
+            raise StateFailure(
+                "States.DataLimitExceeded",
+                "The variables assigned by one state exceed the maximum size of 262144 bytes.",
+            )
+        rt = self.rt
+        sizes = rt.variable_sizes
+        scope = id(self.variables)
+        for name, text in texts.items():
+            size = len(text.encode("utf-8"))
+            rt.variable_bytes += size - sizes.get((scope, name), 0)
+            sizes[(scope, name)] = size
+        if rt.variable_bytes > MAX_EXECUTION_VARIABLE_BYTES:
+            raise StateFailure(
+                "States.DataLimitExceeded",
+                "The variables of the execution exceed the maximum size of 10485760 bytes.",
+            )
+        return texts
+
+
+class StateRun:
+    """One entry into a state: what templates and the context object see."""
+
+    __slots__ = (
+        "_context",
+        "entered",
+        "entered_id",
+        "frame",
+        "input",
+        "map_item",
+        "retry_count",
+        "state",
+        "task_token",
+    )
+
+    def __init__(
+        self, frame: Frame, state: State, entered: float, entered_id: int, data: JSON
+    ) -> None:
+        self.frame = frame
+        self.state = state
+        self.entered = entered
+        self.entered_id = entered_id
+        self.input = data
+        self.retry_count = 0
+        self.task_token: str | None = None
+        self.map_item: dict[str, JSON] | None = None
+        self._context: dict[str, JSON] | None = None
+
+    @property
+    def variables(self) -> Variables:
+        return self.frame.variables
+
+    @property
+    def random(self) -> _random.Random:
+        return self.frame.rt.random
+
+    def context(self) -> JSON:
+        ctx = self._context
+        if (
+            ctx is None
+            or ctx["State"].get("RetryCount", 0) != self.retry_count
+            or (self.map_item is not None and ctx.get("Map", {}).get("Item") is not self.map_item)
+        ):
+            rt = self.frame.rt
+            ctx = {
+                "Execution": rt.context_execution,
+                "StateMachine": rt.context_machine,
+                "State": {"EnteredTime": format_iso(self.entered), "Name": self.state.name},
+            }
+            if self.state.type in _RETRYING_TYPES:
+                ctx["State"]["RetryCount"] = self.retry_count
+            if self.task_token is not None:
+                ctx["Task"] = {"Token": self.task_token}
+            if self.map_item is not None:
+                ctx["Map"] = {"Item": self.map_item}
+            self._context = ctx
+        return ctx
+
+    def jsonata(self) -> Any:
+        """Bindings for a JSONata expression that sees only ``$states.input``/``context``."""
+        return self.jsonata_bindings(Scope(self.input, self))
+
+    def jsonata_bindings(self, scope: Scope) -> Any:
+        from aslrun.lang import jsonata  # noqa: PLC0415
+
+        states: dict[str, JSON] = {"input": self.input, "context": self.context()}
+        if scope.result is not None:
+            states["result"] = scope.result[0]
+        if scope.error_output is not None:
+            states["errorOutput"] = scope.error_output
+        return jsonata.Bindings(
+            states=states,
+            variables=self.frame.variables,
+            now_ms=round(self.frame.rt.clock.now() * 1000),
+            random=self.frame.rt.random,
+        )

@@ -1,0 +1,63 @@
+"""Retry and Catch: error matching and back-off intervals, as AWS defines them."""
+
+from __future__ import annotations
+
+import random as _random
+from collections.abc import Sequence
+
+from aslrun.definition.model import Catcher, Retrier
+
+__all__ = ["UNCATCHABLE", "backoff_delay", "find_catcher", "matches", "next_retry"]
+
+UNCATCHABLE = frozenset({"States.Runtime"})
+"""Errors no Retry or Catch handles: the execution fails (AWS: runtime errors are terminal)."""
+
+
+def matches(error_equals: Sequence[str], error: str) -> bool:
+    """Whether an ``ErrorEquals`` list names ``error``.
+
+    ``States.ALL`` matches every error; ``States.TaskFailed`` every error but
+    ``States.Timeout``; other names match exactly.  States.Runtime is never matched.
+    """
+    if error in UNCATCHABLE:
+        return False
+    for name in error_equals:
+        if name in (error, "States.ALL"):
+            return True
+        if name == "States.TaskFailed" and error != "States.Timeout":
+            return True
+    return False
+
+
+def backoff_delay(retrier: Retrier, retries_done: int, rng: _random.Random) -> float:
+    """The wait before retry number ``retries_done + 1`` of ``retrier``."""
+    delay = retrier.interval_seconds * (retrier.backoff_rate**retries_done)
+    if retrier.max_delay_seconds is not None:
+        delay = min(delay, retrier.max_delay_seconds)
+    if retrier.jitter == "FULL":
+        delay = rng.uniform(0.0, delay)
+    return delay
+
+
+def next_retry(
+    retriers: Sequence[Retrier], counts: list[int], error: str, rng: _random.Random
+) -> float | None:
+    """The delay before the next attempt, or None when no retrier applies any more.
+
+    The first retrier whose ErrorEquals matches decides; each keeps its own count.
+    """
+    for i, retrier in enumerate(retriers):
+        if matches(retrier.error_equals, error):
+            if counts[i] >= retrier.max_attempts:
+                return None
+            delay = backoff_delay(retrier, counts[i], rng)
+            counts[i] += 1
+            return delay
+    return None
+
+
+def find_catcher(catchers: Sequence[Catcher], error: str) -> Catcher | None:
+    for catcher in catchers:
+        if matches(catcher.error_equals, error):
+            return catcher
+    return None

@@ -1,0 +1,246 @@
+"""Parallel and Map: child processes on the one scheduler.
+
+A Parallel branch and a Map iteration each run as their own process with their own frame
+(variable scope and event chain); the state waits on a ``Join`` and gathers results in order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Generator
+from typing import Any
+
+from aslrun._json import JSON, dumps
+from aslrun.definition.model import NULL, MapState, Template
+from aslrun.errors import StateFailure, StatesError
+from aslrun.lang.paths import Path
+from aslrun.lang.templates import Scope, evaluate_typed, resolve_field
+from aslrun.runtime.frame import Frame, StateRun
+from aslrun.runtime.guarded import run_guarded
+from aslrun.runtime.process import Join, Proc, StateGen
+from aslrun.runtime.states.distributed import batch_items, read_items, write_results
+from aslrun.runtime.states.parallel import _effective, _select, _spawn
+
+__all__ = ["run_map"]
+
+
+# ----------------------------------------------------------------------------------------------
+# Map
+
+
+class _MapConfig:
+    __slots__ = ("items", "max_concurrency", "tolerated_count", "tolerated_percentage")
+
+    def __init__(
+        self,
+        items: list[JSON],
+        max_concurrency: int,
+        tolerated_count: int | None,
+        tolerated_percentage: float | None,
+    ) -> None:
+        self.items = items
+        self.max_concurrency = max_concurrency
+        self.tolerated_count = tolerated_count
+        self.tolerated_percentage = tolerated_percentage
+
+
+def run_map(state: MapState, frame: Frame, data: JSON) -> StateGen:
+    run = frame.enter(state, data)
+    try:
+        effective = _effective(state, run, data)
+        items = _items(state, run, effective)
+    except StateFailure as f:
+        err = frame.located(run, f)
+        frame.event("MapStateFailed")
+        raise err from None
+    frame.event("MapStateStarted", {"length": len(items)})
+    try:
+        config = _map_config(state, run, effective, items)
+    except StateFailure as f:
+        raise frame.located(run, f) from None
+
+    def attempt() -> Generator[Any, Any, JSON]:
+        result = yield from _iterate(state, frame, run, effective, config)
+        return _select(state, run, result)
+
+    return (yield from run_guarded(frame, run, state, attempt, "MapStateFailed"))
+
+
+def _iterate(
+    state: MapState, frame: Frame, run: StateRun, effective: JSON, config: _MapConfig
+) -> Generator[Any, Any, JSON]:
+    items = config.items
+    distributed = state.mode == "DISTRIBUTED"
+    if distributed:
+        frame.event("MapRunStarted", {"mapRunArn": _map_run_arn(frame, state)})
+    processor = state.processor
+    assert processor is not None
+    selector = state.item_selector or state.parameters
+    inputs = [_item_input(selector, run, effective, i, item) for i, item in enumerate(items)]
+    if state.item_batcher is not None:
+        inputs = batch_items(state, run, effective, inputs)
+    failures: list[StatesError] = []
+    tolerated = _tolerated(config, len(items))
+
+    def on_done(index: int, value: JSON, error: StatesError | None) -> bool:
+        if error is None:
+            return False
+        failures.append(error)
+        return len(failures) > tolerated
+
+    def factory(i: int) -> Callable[[], Proc]:
+        def before(child: Frame) -> None:
+            if not distributed:
+                child.event("MapIterationStarted", {"name": state.name, "index": i})
+
+        def after(child: Frame, outcome: str) -> None:
+            if not distributed:
+                child.event(f"MapIteration{outcome}", {"name": state.name, "index": i})
+
+        return lambda: _spawn(frame, processor, inputs[i], before, after, separate=distributed)
+
+    outcomes = yield Join([factory(i) for i in range(len(inputs))], config.max_concurrency, on_done)
+    if len(failures) > tolerated:
+        if distributed:
+            frame.event("MapRunFailed", {"error": "States.ExceedToleratedFailureThreshold"})
+        if config.tolerated_count is None and config.tolerated_percentage is None:
+            raise failures[0]
+        raise StatesError(
+            "States.ExceedToleratedFailureThreshold",
+            "The specified tolerated failure threshold was exceeded",
+        )
+    results = [o[0] if o is not None and o[1] is None else None for o in outcomes]
+    if state.result_writer is not None:
+        results = write_results(state, run, effective, results, _map_run_arn(frame, state))
+    if distributed:
+        frame.event("MapRunSucceeded")
+    frame.event("MapStateSucceeded")
+    return results
+
+
+def _map_run_arn(frame: Frame, state: MapState) -> str:
+    rt = frame.rt
+    name = rt.context_execution["Name"]
+    machine = rt.context_machine["Name"]
+    label = state.label or state.name
+    return f"arn:aws:states:{rt.region}:{rt.account}:mapRun:{machine}/{label}:{name}"
+
+
+def _item_input(
+    selector: Template | None, run: StateRun, effective: JSON, index: int, item: JSON
+) -> JSON:
+    if selector is None:
+        return item
+    run.map_item = {"Index": index, "Value": item}
+    try:
+        return selector.evaluate(Scope(effective, run))
+    finally:
+        run.map_item = None
+
+
+def _tolerated(config: _MapConfig, total: int) -> int:
+    limits: list[int] = []
+    if config.tolerated_count is not None:
+        limits.append(config.tolerated_count)
+    if config.tolerated_percentage is not None:
+        limits.append(int(total * config.tolerated_percentage / 100.0))
+    return max(limits) if limits else 0
+
+
+def _map_config(state: MapState, run: StateRun, effective: JSON, items: list[JSON]) -> _MapConfig:
+    max_conc = _integer(
+        state.max_concurrency,
+        state.max_concurrency_path,
+        "MaxConcurrency",
+        run,
+        effective,
+        minimum=0,
+    )
+    count = _integer(
+        state.tolerated_failure_count,
+        state.tolerated_failure_count_path,
+        "ToleratedFailureCount",
+        run,
+        effective,
+        minimum=None,
+    )
+    if count is not None and count < 0:
+        raise StateFailure("States.Runtime", "ToleratedFailureCount cannot be negative.")
+    pct = _percentage(state, run, effective)
+    return _MapConfig(items, max_conc or 0, count, pct)
+
+
+def _items(state: MapState, run: StateRun, effective: JSON) -> list[JSON]:
+    if state.item_reader is not None:
+        return read_items(state, run, effective)
+    if state.query_language == "JSONata":
+        if state.items is not None:
+            value = evaluate_typed(state.items, run, "Items", "array")
+        else:
+            value = effective
+        error = "States.QueryEvaluationError"
+    else:
+        path = state.items_path
+        value = (
+            effective
+            if path is None or path is NULL
+            else _path_value(path, run, effective, "ItemsPath")
+        )
+        error = "States.Runtime"
+    if not isinstance(value, list):
+        raise StateFailure(error, f"Map state input must be an array but was: {dumps(value)}")
+    return value
+
+
+def _path_value(path: Any, run: StateRun, data: JSON, field: str) -> JSON:
+    assert isinstance(path, Path)
+    return resolve_field(path, Scope(data, run), field)
+
+
+def _integer(
+    value: Any, path: Path | None, field: str, run: StateRun, data: JSON, *, minimum: int | None
+) -> int | None:
+    if path is not None:
+        got = _path_value(path, run, data, f"{field}Path")
+        if isinstance(got, str) and got.strip().lstrip("-").isdigit():
+            got = int(got)  # AWS reads a numeric string too
+        if isinstance(got, bool) or (
+            not isinstance(got, int) and not (isinstance(got, float) and got.is_integer())
+        ):
+            shown = got if isinstance(got, str) else dumps(got)
+            raise StateFailure(
+                "States.Runtime",
+                f'The {field}Path field refers to value "{shown}" which is not a valid '
+                f"integer: {path.text}",
+            )
+        return int(got)
+    if isinstance(value, Template):
+        return int(evaluate_typed(value, run, field, "integer"))
+    return None if value is None else int(value)
+
+
+def _percentage(state: MapState, run: StateRun, data: JSON) -> float | None:
+    path = state.tolerated_failure_percentage_path
+    value: Any = state.tolerated_failure_percentage
+    if path is not None:
+        got = _path_value(path, run, data, "ToleratedFailurePercentagePath")
+        if isinstance(got, str):
+            with contextlib.suppress(ValueError):
+                got = float(got)
+        if isinstance(got, bool) or not isinstance(got, (int, float)):
+            shown = got if isinstance(got, str) else dumps(got)
+            raise StateFailure(
+                "States.Runtime",
+                f'The ToleratedFailurePercentagePath field refers to value "{shown}" which is '
+                f"not a valid float: {path.text}",
+            )
+        value = got
+    elif isinstance(value, Template):
+        value = evaluate_typed(value, run, "ToleratedFailurePercentage", "number")
+    if value is None:
+        return None
+    if not 0 <= value <= 100:
+        raise StateFailure(
+            "States.Runtime", "ToleratedFailurePercentage must be between 0 and 100."
+        )
+    return float(value)
