@@ -18,7 +18,10 @@ from aslrun.handlers.registry import (
     describe_resource,
     lambda_error,
     lambda_invoke_response,
+    lambda_log_tail,
+    lambda_not_found,
     new_request_id,
+    qualified_function_arn,
 )
 from aslrun.lang.paths import Path
 from aslrun.lang.templates import Scope, apply_input_path, evaluate_typed, resolve_field
@@ -113,6 +116,8 @@ def _invoke(
     handler = rt.registry.lookup(state.resource, function_name, state.name)
     if handler is None:
         err = _not_found(frame, state, info, function_name)
+        if info.is_lambda_invoke:  # the task starts; Lambda answers 404 (test_no_such_function)
+            frame.event("TaskStarted", {"resourceType": "lambda", "resource": info.resource})
         _failed(frame, info, legacy, err)
         raise err
     frame.event(
@@ -147,7 +152,9 @@ def _invoke(
         raise error
     if info.is_lambda_invoke:
         text = json.dumps(result)  # the Python runtime's response body, spaces and all
-        result = lambda_invoke_response(result, request_id, len(text.encode("utf-8")))
+        tail = isinstance(params, dict) and params.get("LogType") == "Tail"
+        log = lambda_log_tail(request_id, spent * 1000) if tail else None
+        result = lambda_invoke_response(result, request_id, len(text.encode("utf-8")), log)
     _succeeded(frame, info, legacy, result)
     return result
 
@@ -283,12 +290,9 @@ def _not_found(
 ) -> StatesError:
     rt = frame.rt
     if info.kind == "lambda" or info.is_lambda_invoke:
-        arn = _function_arn(function_name or "", rt.region, rt.account)
-        return StatesError(
-            "Lambda.ResourceNotFoundException",
-            f"Function not found: {arn} (Service: AWSLambda; Status Code: 404; Error Code: "
-            f"ResourceNotFoundException; Request ID: {new_request_id(rt.random)}; Proxy: null)",
-        )
+        named = state.resource if info.kind == "lambda" else function_name or ""
+        arn = qualified_function_arn(named, rt.region, rt.account)
+        return StatesError(*lambda_not_found(arn, new_request_id(rt.random)))
     keys = ", ".join(repr(k) for k in rt.registry.registered_keys()) or "none"
     return StatesError(
         "States.Runtime",
