@@ -36,7 +36,9 @@ def loads(text: str | bytes) -> JSON:
 
 def size_in_bytes(value: JSON) -> int:
     """The UTF-8 size of a value's compact JSON text (the unit of AWS's payload limits)."""
-    return len(dumps(value).encode("utf-8"))
+    # A lone surrogate (JSON text may escape one: "\ud800") counts as Java's encoder writes
+    # it, one replacement byte, instead of failing the encoding.
+    return len(dumps(value).encode("utf-8", errors="replace"))
 
 
 def deep_copy(value: JSON) -> JSON:

@@ -50,6 +50,11 @@ _MAX_TEXT: Final = 10_000  # Base64Encode/Base64Decode/Hash input limit, in char
 _MAX_RANGE: Final = 1_000  # States.ArrayRange result limit, in items
 _INT_MIN: Final = -(2**31)
 _INT_MAX: Final = 2**31 - 1
+MAX_JSON_DEPTH: Final = 500
+"""States.StringToJson refuses JSON text nested deeper than this (arrays and objects).
+
+AWS's JSON parser (Jackson) has a nesting limit of its own (1,000 by default since 2.15);
+500 keeps every later step (copies, encoding, history) well inside Python's stack."""
 
 
 class FormatTemplate(tuple[str, ...]):
@@ -137,6 +142,8 @@ def _int32_arg(name: str, value: JSON, what: str) -> int:
 
 def java_double(value: float) -> str:
     """Java's ``Double.toString``: ``1.5``, ``1.0``, ``1.0E7``, ``1.5E-5``."""
+    if not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
     if value == 0:
         return "-0.0" if math.copysign(1.0, value) < 0 else "0.0"
     if 1e-3 <= abs(value) < 1e7:
@@ -160,10 +167,19 @@ def java_string(value: JSON) -> str:
     if isinstance(value, float):
         return java_double(value)
     if isinstance(value, int):
-        return str(value)
+        return _int_text(value)
     if isinstance(value, list):
         return "[" + ", ".join(java_string(v) for v in value) + "]"
     return "{" + ", ".join(f"{k}={java_string(v)}" for k, v in value.items()) + "}"
+
+
+def _int_text(value: int) -> str:
+    """An integer's digits, however many (``str`` refuses past 4,300 digits; Java's
+    BigInteger does not)."""
+    try:
+        return str(value)
+    except ValueError:
+        return str(Decimal(value))
 
 
 # --------------------------------------------------------------------------- JSON equality
@@ -212,20 +228,62 @@ def states_format(args: Sequence[JSON], rng: random.Random | None) -> JSON:
 
 
 def states_string_to_json(args: Sequence[JSON], rng: random.Random | None) -> JSON:
+    """Parse JSON text. Empty or blank text is ``null`` (recorded on AWS:
+    ``States.StringToJson('')`` and ``(' ')`` give ``null``)."""
     name = "States.StringToJson"
     text = _want_string(name, args[0])
+    if not text.strip():
+        return None
+    depth = _nesting_depth(text)
+    if depth > MAX_JSON_DEPTH:
+        raise _fail(
+            name, f"the JSON text is nested {depth} levels deep, more than {MAX_JSON_DEPTH}"
+        )
     try:
-        return json.loads(text, parse_constant=_reject_constant)
-    except ValueError:
+        return json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
+    except (ValueError, RecursionError):  # RecursionError: a nesting limit below ours
         raise _fail(name, f"the string is not valid JSON: {text}") from None
+
+
+def _nesting_depth(text: str) -> int:
+    """The deepest ``[``/``{`` nesting of JSON text (outside strings), found without
+    recursion so that no text can exhaust the stack before it is refused."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
 
 
 def _reject_constant(token: str) -> JSON:
     raise ValueError(token)
 
 
+def _finite_float(token: str) -> float:
+    value = float(token)
+    if not math.isfinite(value):  # 1e999: no JSON value holds it
+        raise ValueError(token)
+    return value
+
+
 def states_json_to_string(args: Sequence[JSON], rng: random.Random | None) -> JSON:
-    return dumps(args[0])
+    try:
+        return dumps(args[0])
+    except ValueError as exc:  # an integer past 4,300 digits, a non-finite number
+        raise _fail("States.JsonToString", f"the value cannot be written as JSON: {exc}") from None
 
 
 def states_array(args: Sequence[JSON], rng: random.Random | None) -> JSON:

@@ -20,6 +20,7 @@ a runtime failure raises ``StateFailure("States.IntrinsicFailure", detail)``.
 
 from __future__ import annotations
 
+import math
 import random as _random
 import re
 from collections.abc import Callable
@@ -300,6 +301,14 @@ class _Parser:
             raise self.error(f"{name} {_arity_text(low, high)}, got {len(args)}", name_token)
         return _Call(name, function, tuple(args))
 
+    def number(self, token: _Token) -> int | float:
+        value = _number_value(token.text)
+        if value is None:
+            raise self.error(
+                f"number {_shorten(token.text)} is out of range (not a finite double)", token
+            )
+        return value
+
     def argument(self, function: str, *, first: bool) -> _Node:
         token = self.next()
         if token.type == "string":
@@ -307,8 +316,7 @@ class _Parser:
                 return _Const(_template(token.text))
             return _Const(_unescape(token.text))
         if token.type == "number":
-            is_float = any(c in token.text for c in ".eE")
-            return _Const(float(token.text) if is_float else int(token.text))
+            return _Const(self.number(token))
         if token.type == "const":
             return _Const(_CONSTS[token.text])
         if token.type == "path":
@@ -323,12 +331,27 @@ class _Parser:
         raise self.error(f"expected an argument, found {_describe(token)}", token)
 
 
+def _number_value(text: str) -> int | float | None:
+    """A number literal's value, or None when no double can hold it (``1e999``,
+    ``-1e400``... and so every integer literal of more than 309 digits). AWS reads
+    intrinsic arguments as JSON numbers; one that is infinite is not JSON, so such a
+    literal is refused with the definition rather than failing at run time."""
+    magnitude = float(text)  # float() reads any length of digits; it overflows to inf
+    if not math.isfinite(magnitude):
+        return None
+    return magnitude if any(c in text for c in ".eE") else int(text)
+
+
 def _describe(token: _Token) -> str:
     if token.type == "eof":
         return "the end of the text"
     if token.type == "string":
         return f"string '{token.text}'"
     return repr(token.text)
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= 24 else f"{text[:10]}...{text[-10:]} ({len(text)} characters)"
 
 
 def _arity_text(low: int, high: int | None) -> str:
