@@ -7,58 +7,27 @@ import random as _random
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from aslrun._json import JSON, MAX_PAYLOAD_BYTES, dumps, size_in_bytes
 from aslrun.definition.build import parse_machine
 from aslrun.definition.model import Machine
-from aslrun.errors import DefinitionError, InvalidExecutionInput, StatesError
+from aslrun.errors import DefinitionError, InvalidExecutionInput
 from aslrun.handlers.registry import ResourceRegistry
 from aslrun.runtime.clock import VirtualClock, to_datetime
-from aslrun.runtime.frame import Frame, Runtime, Variables
-from aslrun.runtime.history import History, Payload
-from aslrun.runtime.process import Proc
-from aslrun.runtime.states import RUNNERS
+from aslrun.runtime.execution import ExecutionCore, ExecutionOptions, Identity, launch
+from aslrun.runtime.history import History
 
 __all__ = ["Execution", "StateMachine", "load"]
 
-Status = Literal["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"]
 Source = Mapping[str, Any] | str | os.PathLike[str]
 
 
-class Execution:
+class Execution(ExecutionCore):
     """One execution: its identity, status, result and history (GetExecutionHistory's shape).
 
     ``status`` is RUNNING until the scheduler has run it to its end.
     """
-
-    def __init__(
-        self,
-        *,
-        name: str,
-        arn: str,
-        state_machine_arn: str,
-        input: JSON,
-        start_time: float,
-        history: History,
-    ) -> None:
-        self.name = name
-        self.arn = arn
-        self.state_machine_arn = state_machine_arn
-        self.input = input
-        self.status: Status = "RUNNING"
-        self.output: JSON = None
-        self.error: str | None = None
-        self.cause: str | None = None
-        self._start = start_time
-        self._stop: float | None = None
-        self._history = history
-        self._proc: Proc | None = None
-        self._timer: Any = None
-
-    @property
-    def done(self) -> bool:
-        return self.status != "RUNNING"
 
     @property
     def start_date(self) -> datetime:
@@ -112,46 +81,6 @@ class Execution:
     def __repr__(self) -> str:
         return f"<Execution {self.name} {self.status}>"
 
-    # -- driven by the runtime ----------------------------------------------------------------
-
-    def _finished(self, clock: VirtualClock, value: JSON, error: StatesError | None) -> None:
-        if self.done:
-            return
-        if self._timer is not None:
-            self._timer.cancel()
-        self._proc = None  # the finished process (generator, runtime) can be collected
-        now = clock.now()
-        last = len(self._history)
-        if error is None:
-            self.status, self.output = "SUCCEEDED", value
-            self._history.add(now, "ExecutionSucceeded", last, {"output": Payload(value)})
-        else:
-            self.status = "FAILED"
-            self.error = error.error
-            self.cause = error.cause or None
-            details: dict[str, Any] = {}
-            if self.error is not None:
-                details["error"] = self.error
-            if self.cause is not None:
-                details["cause"] = self.cause
-            self._history.add(now, "ExecutionFailed", last, details)
-        self._stop = now
-
-    def _timed_out(self, clock: VirtualClock) -> None:
-        if self.done:
-            return
-        if self._proc is not None:
-            self._proc.cancel()
-        now = clock.now()
-        self.status = "TIMED_OUT"
-        self._history.add(
-            now,
-            "ExecutionTimedOut",
-            len(self._history),
-            {"error": "States.Timeout", "cause": "The execution timed out."},
-        )
-        self._stop = now
-
 
 class StateMachine:
     """A loaded, validated and compiled state machine."""
@@ -196,56 +125,62 @@ class StateMachine:
         ``freeze_time=True`` (needs freezegun) makes handlers that call ``datetime.now()`` or
         ``time.time()`` see the simulated time of their call.
         """
-        clock = clock if clock is not None else VirtualClock()
         registry = (
-            handlers
-            if isinstance(handlers, ResourceRegistry)
-            else ResourceRegistry(handlers, aliases=self.function_aliases, freeze_time=freeze_time)
+            handlers if isinstance(handlers, ResourceRegistry) else ResourceRegistry(handlers)
         )
+        options = ExecutionOptions(
+            seed=seed, freeze_time=freeze_time, aliases=self.function_aliases
+        )
+        return self._start(
+            input,
+            clock=clock if clock is not None else VirtualClock(),
+            registry=registry,
+            name=name,
+            options=options,
+        )
+
+    def _start(
+        self,
+        input: JSON,
+        *,
+        clock: VirtualClock,
+        registry: ResourceRegistry,
+        name: str | None,
+        options: ExecutionOptions,
+    ) -> Execution:
+        """Start an execution with explicit per-execution options (a service's entry point:
+        its own invoker and one task-token table for all its executions)."""
         _check_input(input)
         name = name if name is not None else str(uuid.uuid4())
-        arn = self._execution_arn(name, seed)
-        start = clock.now()
-        history = History()
+        identity = self._identity(name, options.seed)
         execution = Execution(
             name=name,
-            arn=arn,
+            arn=identity.arn,
             state_machine_arn=self.arn,
             input=input,
-            start_time=start,
-            history=history,
+            start_time=clock.now(),
+            history=History(),
         )
-        rt = Runtime(
+        launch(
+            execution,
+            machine=self.machine,
+            identity=identity,
             clock=clock,
             registry=registry,
-            history=history,
-            seed=seed,
-            execution_arn=arn,
-            execution_name=name,
-            machine_arn=self.arn,
+            options=options,
+        )
+        return execution
+
+    def _identity(self, name: str, seed: int | None) -> Identity:
+        return Identity(
+            name=name,
+            arn=self._execution_arn(name, seed),
             machine_name=self.name,
+            machine_arn=self.arn,
+            role_arn=self.role_arn,
             region=self.region,
             account=self.account,
-            role_arn=self.role_arn,
-            start_time=start,
-            input=input,
-            runners=RUNNERS,
         )
-        started = history.add(
-            start, "ExecutionStarted", 0, {"input": Payload(input), "roleArn": self.role_arn}
-        )
-        frame = Frame(rt, self.machine, Variables(), started)
-        from aslrun.runtime.machine import run_machine  # noqa: PLC0415
-
-        proc = Proc(clock, run_machine(frame, input))
-        proc.on_finish = lambda value, error: execution._finished(clock, value, error)
-        execution._proc = proc
-        if self.machine.timeout_seconds is not None:
-            execution._timer = clock.schedule(
-                start + self.machine.timeout_seconds, lambda: execution._timed_out(clock)
-            )
-        clock.call_soon(proc.start)
-        return execution
 
     def _execution_arn(self, name: str, seed: int | None) -> str:
         prefix = f"arn:aws:states:{self.region}:{self.account}"

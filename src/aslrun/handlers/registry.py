@@ -106,17 +106,13 @@ def function_name_of(value: Any) -> str | None:
 
 
 class ResourceRegistry:
-    """Maps resources to handlers; see the module docstring for the lookup order."""
+    """Maps resources to handlers; see the module docstring for the lookup order.
 
-    def __init__(
-        self,
-        handlers: Mapping[str, Handler] | None = None,
-        *,
-        aliases: Mapping[str, str] | None = None,
-        freeze_time: bool = False,
-    ) -> None:
-        self.freeze_time = freeze_time
-        self._aliases: dict[str, str] = dict(aliases or {})
+    One registry may serve many executions: what differs per execution (the function
+    aliases of its definition, ``freeze_time``) is passed to ``lookup`` and ``call``.
+    """
+
+    def __init__(self, handlers: Mapping[str, Handler] | None = None) -> None:
         self._exact: dict[str, Handler] = {}
         self._patterns: list[tuple[str, Handler]] = []
         self._arity: dict[int, bool] = {}
@@ -133,7 +129,15 @@ class ResourceRegistry:
     def registered_keys(self) -> list[str]:
         return list(self._exact)
 
-    def lookup(self, resource: str, function_name: str | None, state_name: str) -> Handler | None:
+    def lookup(
+        self,
+        resource: str,
+        function_name: str | None,
+        state_name: str,
+        aliases: Mapping[str, str] | None = None,
+    ) -> Handler | None:
+        """The handler for a Task: ``aliases`` map a function name to the key it is
+        registered under (a serverless.yml function key)."""
         exact = self._exact
         fn = exact.get(resource)
         if fn is None and function_name is not None:
@@ -142,8 +146,8 @@ class ResourceRegistry:
                 short = function_name_of(function_name)
                 if short is not None:
                     fn = exact.get(short)
-                    if fn is None and short in self._aliases:
-                        fn = exact.get(self._aliases[short])
+                    if fn is None and aliases and short in aliases:
+                        fn = exact.get(aliases[short])
         if fn is None:
             fn = exact.get(state_name)
         if fn is None:
@@ -154,14 +158,17 @@ class ResourceRegistry:
                     return handler
         return fn
 
-    def call(self, handler: Handler, event: JSON, context: HandlerContext) -> Any:
-        """Call a handler with ``(event, context)``, or ``(event)`` if it takes one argument."""
+    def call(
+        self, handler: Handler, event: JSON, context: HandlerContext, *, freeze_time: bool = False
+    ) -> Any:
+        """Call a handler with ``(event, context)``, or ``(event)`` if it takes one argument;
+        ``freeze_time``: with the simulated time frozen for it (needs freezegun)."""
         key = id(handler)
         takes_context = self._arity.get(key)
         if takes_context is None:
             takes_context = _takes_context(handler)
             self._arity[key] = takes_context
-        if self.freeze_time:
+        if freeze_time:
             return _call_frozen(handler, event, context, takes_context)
         return handler(event, context) if takes_context else handler(event)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random as _random
 from collections.abc import Callable, Generator, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aslrun._json import JSON, MAX_PAYLOAD_BYTES, dumps
 from aslrun.definition.model import Machine, State
@@ -15,6 +15,9 @@ from aslrun.lang.templates import Scope
 from aslrun.runtime.clock import VirtualClock, format_iso
 from aslrun.runtime.history import History, Payload
 
+if TYPE_CHECKING:
+    from aslrun.runtime.invoke import Invoker, TokenTable
+
 _RETRYING_TYPES = frozenset({"Task", "Parallel", "Map"})
 """The state types whose ``$$.State`` carries ``RetryCount`` (AWS leaves it out elsewhere)."""
 
@@ -22,8 +25,6 @@ MAX_VARIABLE_BYTES = MAX_PAYLOAD_BYTES
 """AWS's limit for one variable's value and for all the values one Assign sets."""
 MAX_EXECUTION_VARIABLE_BYTES = 10 * 1024 * 1024
 """AWS's limit for all of an execution's variables together."""
-
-Effect = Any
 
 # ----------------------------------------------------------------------------------------------
 # Variables
@@ -77,13 +78,22 @@ class Variables(Mapping[str, JSON]):
 
 
 class Runtime:
-    """Everything one execution shares: clock, history, handlers, identity, randomness."""
+    """Everything one execution shares: clock, history, handlers, identity, randomness.
+
+    ``invoker`` answers the execution's ``Invoke`` effects; ``tokens`` holds its open
+    invocations by task token (a service passes one table shared by all its executions).
+    ``freeze_time`` and ``aliases`` are this execution's handler options.
+    """
 
     def __init__(
         self,
         *,
         clock: VirtualClock,
         registry: ResourceRegistry,
+        invoker: Invoker,
+        tokens: TokenTable,
+        freeze_time: bool = False,
+        aliases: Mapping[str, str] | None = None,
         history: History,
         seed: int | None,
         execution_arn: str,
@@ -102,6 +112,10 @@ class Runtime:
         self.clock = clock
         self.runners = runners  # the state runners table (injected: it imports this module)
         self.registry = registry
+        self.invoker = invoker
+        self.tokens = tokens
+        self.freeze_time = freeze_time
+        self.aliases: Mapping[str, str] = aliases or {}
         self.history = history
         self._seed = seed
         self._random: _random.Random | None = None
@@ -256,17 +270,56 @@ class StateRun:
     )
 
     def __init__(
-        self, frame: Frame, state: State, entered: float, entered_id: int, data: JSON
+        self,
+        frame: Frame,
+        state: State,
+        entered: float,
+        entered_id: int,
+        data: JSON,
+        retry_count: int = 0,
+        task_token: str | None = None,
+        map_item: dict[str, JSON] | None = None,
     ) -> None:
         self.frame = frame
         self.state = state
         self.entered = entered
         self.entered_id = entered_id
         self.input = data
-        self.retry_count = 0
-        self.task_token: str | None = None
-        self.map_item: dict[str, JSON] | None = None
+        self.retry_count = retry_count
+        self.task_token = task_token
+        self.map_item = map_item
         self._context: dict[str, JSON] | None = None
+
+    def attempt(self, retry_count: int) -> StateRun:
+        """The same entry, as its attempt number ``retry_count`` (``$$.State.RetryCount``)."""
+        return StateRun(
+            self.frame, self.state, self.entered, self.entered_id, self.input, retry_count
+        )
+
+    def with_token(self, token: str) -> StateRun:
+        """This attempt with a task token at ``$$.Task.Token``."""
+        return StateRun(
+            self.frame,
+            self.state,
+            self.entered,
+            self.entered_id,
+            self.input,
+            self.retry_count,
+            token,
+        )
+
+    def for_item(self, index: int, value: JSON) -> StateRun:
+        """This attempt as an ItemSelector sees it: ``$$.Map.Item`` is ``index``/``value``."""
+        return StateRun(
+            self.frame,
+            self.state,
+            self.entered,
+            self.entered_id,
+            self.input,
+            self.retry_count,
+            self.task_token,
+            {"Index": index, "Value": value},
+        )
 
     @property
     def variables(self) -> Variables:
@@ -278,11 +331,7 @@ class StateRun:
 
     def context(self) -> JSON:
         ctx = self._context
-        if (
-            ctx is None
-            or ctx["State"].get("RetryCount", 0) != self.retry_count
-            or (self.map_item is not None and ctx.get("Map", {}).get("Item") is not self.map_item)
-        ):
+        if ctx is None:
             rt = self.frame.rt
             ctx = {
                 "Execution": rt.context_execution,

@@ -12,6 +12,7 @@ from aslrun.definition.model import (
     Template,
 )
 from aslrun.errors import StateFailure, StatesError
+from aslrun.handlers.registry import new_request_id
 from aslrun.lang.templates import (
     Scope,
     apply_input_path,
@@ -19,7 +20,7 @@ from aslrun.lang.templates import (
     apply_result_path,
 )
 from aslrun.runtime.frame import Frame, StateRun
-from aslrun.runtime.process import Sleep, StateGen
+from aslrun.runtime.process import Effect, Sleep, StateGen
 from aslrun.runtime.retry import UNCATCHABLE, find_catcher, next_retry
 
 
@@ -81,27 +82,31 @@ def run_guarded(
     frame: Frame,
     run: StateRun,
     state: Any,
-    body: Callable[[], Generator[Any, Any, JSON]],
+    body: Callable[[StateRun], Generator[Effect, Any, JSON]],
     failed_event: str | None = None,
+    *,
+    task_tokens: bool = False,
 ) -> StateGen:
     """The rest of a Task, Parallel or Map state: ``body`` under Retry and Catch, then
     ResultPath/OutputPath (or Output) and Assign; returns ``(next_state, output)``.
 
-    A failure no retrier retries records ``failed_event`` (when given; AWS records
-    ParallelStateFailed / MapStateFailed, caught or not), then goes to the catchers; one no
-    catcher catches is raised.
+    ``body`` gets each attempt as its own ``StateRun`` (``$$.State.RetryCount``; with
+    ``task_tokens``, a fresh ``$$.Task.Token``).  A failure no retrier retries records
+    ``failed_event`` (when given; AWS records ParallelStateFailed / MapStateFailed, caught or
+    not), then goes to the catchers; one no catcher catches is raised.
     """
     counts = [0] * len(state.retry)
     rt = frame.rt
+    attempt = run.with_token(new_request_id(rt.random)) if task_tokens else run
     while True:
         try:
-            result = yield from body()
+            result = yield from body(attempt)
             break
         except GeneratorExit:
             _aborted(frame, state)
             raise
         except StatesError as raw:
-            err = located(frame, run, raw)
+            err = located(frame, attempt, raw)
             delay = (
                 None
                 if err.error in UNCATCHABLE
@@ -110,13 +115,17 @@ def run_guarded(
             if delay is None:
                 if failed_event is not None:
                     frame.event(failed_event)
-                return _catch(frame, run, state, err)
-            run.retry_count += 1
+                return _catch(frame, attempt, state, err)
+            attempt = attempt.attempt(attempt.retry_count + 1)
             yield Sleep(rt.clock.now() + delay)
+            if task_tokens:
+                attempt = attempt.with_token(new_request_id(rt.random))
     try:
-        out = complete(frame, run, state, result, has_result=True, result_path=state.result_path)
+        out = complete(
+            frame, attempt, state, result, has_result=True, result_path=state.result_path
+        )
     except StateFailure as f:
-        raise frame.located(run, f) from None
+        raise frame.located(attempt, f) from None
     return state.next, out
 
 

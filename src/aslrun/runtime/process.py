@@ -2,7 +2,12 @@
 
 An execution is a generator process (``Proc``) driven by the clock's scheduler.  A process
 runs states back to back without yielding; it yields an effect only when time must pass
-(``Sleep``) or when it waits for child processes (``Join``: Parallel branches, Map items).
+(``Sleep``), when it waits for child processes (``Join``: Parallel branches, Map items) or
+when it hands work to the runtime (``Invoke``: a Task's handler, an ItemReader).
+
+``effect.arm(proc)`` returns ``PENDING`` when the process must wait for a callback, or the
+value to resume with at once (an invocation answered synchronously): the process then goes
+on in the same scheduler turn, without a heap entry and without recursion.
 """
 
 from __future__ import annotations
@@ -14,11 +19,9 @@ from aslrun._json import JSON
 from aslrun.errors import StatesError
 from aslrun.runtime.clock import Timer, VirtualClock
 from aslrun.runtime.frame import Frame
+from aslrun.runtime.invoke import PENDING, Invocation, Invoke
 
-__all__ = ["Effect", "Join", "Proc", "Sleep", "StateGen"]
-
-Effect = Any
-StateGen = Generator[Effect, Any, tuple[str | None, JSON]]
+__all__ = ["Effect", "Invoke", "Join", "Proc", "Sleep", "StateGen"]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -33,8 +36,9 @@ class Sleep:
     def __init__(self, until: float) -> None:
         self.until = until
 
-    def arm(self, proc: Proc) -> None:
+    def arm(self, proc: Proc) -> object:
         proc.timer = proc.clock.schedule(self.until, proc.resume)
+        return PENDING
 
 
 class Join:
@@ -71,13 +75,14 @@ class Join:
         self._stopped = False
         self.parent: Proc | None = None
 
-    def arm(self, proc: Proc) -> None:
+    def arm(self, proc: Proc) -> object:
         self.parent = proc
         proc.join = self
         if not self.factories:
             proc.clock.call_soon(self._resume_parent)
-            return
-        self._fill()
+        else:
+            self._fill()
+        return PENDING
 
     def _fill(self) -> None:
         """Start children (each on its own scheduler turn) until the limit is reached."""
@@ -126,16 +131,22 @@ class Join:
         self._running.clear()
 
 
+Effect = Sleep | Join | Invoke
+"""What a process yields; see the module docstring."""
+StateGen = Generator[Effect, Any, tuple[str | None, JSON]]
+
+
 class Proc:
     """A generator process on the scheduler."""
 
-    __slots__ = ("clock", "done", "frame", "gen", "join", "on_finish", "timer")
+    __slots__ = ("clock", "done", "frame", "gen", "invocation", "join", "on_finish", "timer")
 
     def __init__(self, clock: VirtualClock, gen: Generator[Effect, Any, JSON]) -> None:
         self.clock = clock
         self.gen = gen
         self.timer: Timer | None = None
         self.join: Join | None = None
+        self.invocation: Invocation | None = None  # the invocation it waits for, if any
         self.frame: Frame | None = None  # the thread of control it runs, if any
         self.done = False
         self.on_finish: Callable[[JSON, StatesError | None], None] = lambda v, e: None
@@ -146,15 +157,19 @@ class Proc:
 
     def resume(self, value: Any = None) -> None:
         self.timer = None
-        try:
-            effect = self.gen.send(value)
-        except StopIteration as stop:
-            self._finish(stop.value, None)
-            return
-        except StatesError as error:
-            self._finish(None, error)
-            return
-        effect.arm(self)
+        send = self.gen.send
+        while True:
+            try:
+                effect = send(value)
+            except StopIteration as stop:
+                self._finish(stop.value, None)
+                return
+            except StatesError as error:
+                self._finish(None, error)
+                return
+            value = effect.arm(self)
+            if value is PENDING:
+                return
 
     def _finish(self, value: JSON, error: StatesError | None) -> None:
         self.done = True
@@ -175,4 +190,7 @@ class Proc:
             self.timer.cancel()
         if self.join is not None:
             self.join.cancel(abort)
+        if self.invocation is not None:
+            self.invocation.cancel()
+            self.invocation = None
         self.gen.close()

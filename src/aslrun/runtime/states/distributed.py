@@ -10,46 +10,46 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Generator, Mapping
 from typing import Any
 
 from aslrun._json import JSON, size_in_bytes
 from aslrun.definition.model import MapState
 from aslrun.errors import StateFailure, StatesError
+from aslrun.handlers.registry import describe_resource
 from aslrun.lang.templates import Scope
+from aslrun.runtime.frame import StateRun
+from aslrun.runtime.invoke import NO_HANDLER, Invocation, Invoke
+from aslrun.runtime.process import Effect
 
 __all__ = ["batch_items", "read_items", "write_results"]
 
 _DELIMITERS = {"COMMA": ",", "PIPE": "|", "SEMICOLON": ";", "SPACE": " ", "TAB": "\t"}
 
 
-def _call(run: Any, resource: str, params: JSON, failure: str) -> Any:
-    from aslrun.handlers.registry import HandlerContext, decode_result, new_request_id  # noqa: PLC0415
-
-    rt = run.frame.rt
-    handler = rt.registry.lookup(resource, None, run.state.name)
-    if handler is None:
+def _call(run: StateRun, resource: str, params: JSON, failure: str) -> Generator[Effect, Any, Any]:
+    """Invoke the handler serving ``resource``; its value as it is, or ``failure``."""
+    invocation = Invocation(
+        run.frame.rt,
+        resource=resource,
+        info=describe_resource(resource),
+        params=params,
+        state_name=run.state.name,
+        raw=True,
+    )
+    answer = yield Invoke(invocation)
+    if answer.outcome == NO_HANDLER:
         raise StatesError(
             failure, f"No handler is registered for {resource} (state '{run.state.name}')."
         )
-    context = HandlerContext(
-        function_name=resource,
-        state_name=run.state.name,
-        execution_arn=rt.execution_arn,
-        invoked_function_arn=resource,
-        started=rt.clock.now(),
-        timeout=None,
-        request_id=new_request_id(rt.random),
-    )
-    try:
-        return decode_result(rt.registry.call(handler, params, context))
-    except StatesError as e:
-        raise StatesError(failure, f"{e.error}: {e.cause}") from None
-    except Exception as exc:  # a handler's failure is the reader's failure, never a crash
-        raise StatesError(failure, f"{type(exc).__name__}: {exc}") from None
+    if answer.error is not None:
+        raise StatesError(failure, f"{answer.error.error}: {answer.error.cause}")
+    return answer.value
 
 
-def read_items(state: MapState, run: Any, effective: JSON) -> list[JSON]:
+def read_items(
+    state: MapState, run: StateRun, effective: JSON
+) -> Generator[Effect, Any, list[JSON]]:
     """Read a Distributed Map's items through its ItemReader."""
     reader: Mapping[str, Any] = state.item_reader or {}
     resource = str(reader.get("Resource", ""))
@@ -59,7 +59,7 @@ def read_items(state: MapState, run: Any, effective: JSON) -> list[JSON]:
         else {}
     )
     config: Mapping[str, Any] = reader.get("ReaderConfig") or {}
-    body = _call(run, resource, params, "States.ItemReaderFailed")
+    body = yield from _call(run, resource, params, "States.ItemReaderFailed")
     if resource.endswith("listObjectsV2"):
         items = list(body.get("Contents", [])) if isinstance(body, dict) else []
     else:
@@ -111,7 +111,7 @@ def _csv_rows(text: str, config: Mapping[str, Any]) -> list[JSON]:
     return out
 
 
-def batch_items(state: MapState, run: Any, effective: JSON, items: list[JSON]) -> list[JSON]:
+def batch_items(state: MapState, run: StateRun, effective: JSON, items: list[JSON]) -> list[JSON]:
     """Group items as ItemBatcher says: ``{"BatchInput": ..., "Items": [...]}`` each."""
     batcher: Mapping[str, Any] = state.item_batcher or {}
     max_items = _positive(batcher.get("MaxItemsPerBatch"))
@@ -152,8 +152,8 @@ def _positive(value: Any) -> int | None:
 
 
 def write_results(
-    state: MapState, run: Any, effective: JSON, results: list[JSON], map_run_arn: str
-) -> JSON:
+    state: MapState, run: StateRun, effective: JSON, results: list[JSON], map_run_arn: str
+) -> Generator[Effect, Any, JSON]:
     """Apply ResultWriter: transform the results and hand them to the writer's handler."""
     writer: Mapping[str, Any] = state.result_writer or {}
     config: Mapping[str, Any] = writer.get("WriterConfig") or {}
@@ -172,7 +172,8 @@ def write_results(
         )
     prefix = str(params.get("Prefix", "")).rstrip("/")
     key = f"{prefix}/{map_run_arn.rsplit(':', 1)[-1]}/manifest.json".lstrip("/")
-    _call(run, resource, {**params, "Key": key, "Body": transformed}, "States.ResultWriterFailed")
+    params = {**params, "Key": key, "Body": transformed}
+    yield from _call(run, resource, params, "States.ResultWriterFailed")
     return {
         "MapRunArn": map_run_arn,
         "ResultWriterDetails": {"Bucket": params.get("Bucket"), "Key": key},

@@ -17,7 +17,7 @@ from aslrun.lang.paths import Path
 from aslrun.lang.templates import Scope, evaluate_typed, resolve_field
 from aslrun.runtime.frame import Frame, StateRun
 from aslrun.runtime.guarded import run_guarded
-from aslrun.runtime.process import Join, Proc, StateGen
+from aslrun.runtime.process import Effect, Join, Proc, StateGen
 from aslrun.runtime.states.distributed import batch_items, read_items, write_results
 from aslrun.runtime.states.parallel import _effective, _select, _spawn
 
@@ -48,7 +48,7 @@ def run_map(state: MapState, frame: Frame, data: JSON) -> StateGen:
     run = frame.enter(state, data)
     try:
         effective = _effective(state, run, data)
-        items = _items(state, run, effective)
+        items = yield from _items(state, run, effective)
     except StateFailure as f:
         err = frame.located(run, f)
         frame.event("MapStateFailed")
@@ -59,7 +59,7 @@ def run_map(state: MapState, frame: Frame, data: JSON) -> StateGen:
     except StateFailure as f:
         raise frame.located(run, f) from None
 
-    def attempt() -> Generator[Any, Any, JSON]:
+    def attempt(run: StateRun) -> Generator[Effect, Any, JSON]:
         result = yield from _iterate(state, frame, run, effective, config)
         return _select(state, run, result)
 
@@ -111,7 +111,8 @@ def _iterate(
         )
     results = [o[0] if o is not None and o[1] is None else None for o in outcomes]
     if state.result_writer is not None:
-        results = write_results(state, run, effective, results, _map_run_arn(frame, state))
+        arn = _map_run_arn(frame, state)
+        results = yield from write_results(state, run, effective, results, arn)
     if distributed:
         frame.event("MapRunSucceeded")
     frame.event("MapStateSucceeded")
@@ -131,11 +132,7 @@ def _item_input(
 ) -> JSON:
     if selector is None:
         return item
-    run.map_item = {"Index": index, "Value": item}
-    try:
-        return selector.evaluate(Scope(effective, run))
-    finally:
-        run.map_item = None
+    return selector.evaluate(Scope(effective, run.for_item(index, item)))
 
 
 def _tolerated(config: _MapConfig, total: int) -> int:
@@ -170,9 +167,9 @@ def _map_config(state: MapState, run: StateRun, effective: JSON, items: list[JSO
     return _MapConfig(items, max_conc or 0, count, pct)
 
 
-def _items(state: MapState, run: StateRun, effective: JSON) -> list[JSON]:
+def _items(state: MapState, run: StateRun, effective: JSON) -> Generator[Effect, Any, list[JSON]]:
     if state.item_reader is not None:
-        return read_items(state, run, effective)
+        return (yield from read_items(state, run, effective))
     if state.query_language == "JSONata":
         if state.items is not None:
             value = evaluate_typed(state.items, run, "Items", "array")

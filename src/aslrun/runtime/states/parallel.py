@@ -18,7 +18,7 @@ from aslrun.runtime.frame import Frame, StateRun, Variables
 from aslrun.runtime.guarded import run_guarded
 from aslrun.runtime.history import Payload
 from aslrun.runtime.machine import run_machine
-from aslrun.runtime.process import Join, Proc, StateGen
+from aslrun.runtime.process import Effect, Join, Proc, StateGen
 
 __all__ = ["run_parallel"]
 
@@ -45,7 +45,7 @@ def _spawn(
     else:
         child = Frame(frame.rt, machine, Variables(frame.variables), frame.last)
 
-    def body() -> Generator[Any, Any, JSON]:
+    def body() -> Generator[Effect, Any, JSON]:
         if before is not None:
             before(child)
         try:
@@ -78,7 +78,7 @@ def run_parallel(state: ParallelState, frame: Frame, data: JSON) -> StateGen:
     except StateFailure as f:
         raise frame.located(run, f) from None
 
-    def attempt() -> Generator[Any, Any, JSON]:
+    def attempt(run: StateRun) -> Generator[Effect, Any, JSON]:
         frame.event("ParallelStateStarted")
         failure: list[StatesError] = []
 

@@ -1,0 +1,179 @@
+"""The default answer to an ``Invoke`` effect: call the Python handler registered for the
+resource, as the service would call the function (Lambda's wire format, errors and limits),
+and answer when the handler's simulated time (``context.sleep``) has passed."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aslrun._json import JSON, MAX_PAYLOAD_BYTES, deep_copy
+from aslrun.errors import StatesError
+from aslrun.handlers.registry import (
+    Handler,
+    HandlerContext,
+    ResourceRegistry,
+    decode_result,
+    function_name_of,
+    lambda_error,
+    lambda_invoke_response,
+    lambda_log_tail,
+    new_request_id,
+)
+from aslrun.runtime.invoke import FAILED, NO_HANDLER, SUCCEEDED, Answer, Invocation
+
+__all__ = ["HandlerInvoker", "function_arn", "short_name"]
+
+
+class HandlerInvoker:
+    """Answers invocations from a ``ResourceRegistry``.
+
+    The handler runs at once; its answer arrives ``context.spent`` simulated seconds later
+    (at once when it spent none).  ``.waitForTaskToken``: the handler stands for the worker,
+    its return value is the callback's output (until a service answers tokens itself).
+    """
+
+    __slots__ = ("registry",)
+
+    def __init__(self, registry: ResourceRegistry) -> None:
+        self.registry = registry
+
+    def start(self, invocation: Invocation) -> None:
+        rt = invocation.rt
+        handler = self.registry.lookup(
+            invocation.resource, invocation.function_name, invocation.state_name, rt.aliases
+        )
+        if handler is None:
+            invocation.answer(Answer(NO_HANDLER))
+            return
+        invocation.begin()
+        started = rt.clock.now()
+        request_id = new_request_id(rt.random)
+        context = _context(invocation, started, request_id)
+        if invocation.raw:
+            answer = self._call_raw(handler, invocation, context)
+        else:
+            answer = self._call_task(handler, invocation, context)
+        spent = context.spent
+        if spent > 0:
+            invocation.schedule(started + spent, lambda: invocation.answer(answer))
+        else:
+            invocation.answer(answer)
+
+    def _call_raw(
+        self, handler: Handler, invocation: Invocation, context: HandlerContext
+    ) -> Answer:
+        """ItemReader/ResultWriter: the value as it is, a failure named by its exception."""
+        freeze = invocation.rt.freeze_time
+        try:
+            raw = self.registry.call(handler, invocation.params, context, freeze_time=freeze)
+        except StatesError as e:
+            return Answer(FAILED, None, StatesError(e.error, e.cause))
+        except Exception as exc:  # a handler's failure is the reader's failure, never a crash
+            return Answer(FAILED, None, StatesError(type(exc).__name__, str(exc)))
+        return Answer(SUCCEEDED, decode_result(raw))
+
+    def _call_task(
+        self, handler: Handler, invocation: Invocation, context: HandlerContext
+    ) -> Answer:
+        """A Task: the handler's value marshalled as the service returns it, or its failure
+        named as the service names it."""
+        info = invocation.info
+        legacy = info.kind == "lambda"
+        lambda_like = legacy or info.is_lambda_invoke
+        params = invocation.params
+        event = _lambda_payload(params) if info.is_lambda_invoke else params
+        request_id = context.aws_request_id
+        freeze = invocation.rt.freeze_time
+        try:
+            raw = self.registry.call(handler, deep_copy(event), context, freeze_time=freeze)
+        except StatesError as e:
+            return Answer(FAILED, None, StatesError(e.error, e.cause))
+        except Exception as exc:  # a handler's failure is the task's failure, never a crash
+            if lambda_like:
+                error = StatesError(*lambda_error(exc, request_id, compact=not legacy))
+            else:
+                error = StatesError(type(exc).__name__, str(exc))
+            return Answer(FAILED, None, error)
+        name = invocation.resource if legacy else info.resource_type
+        value, failure = _marshal(raw, name, request_id, lambda_like)
+        if failure is not None:
+            return Answer(FAILED, None, failure)
+        if info.is_lambda_invoke:
+            text = json.dumps(value)  # the Python runtime's response body, spaces and all
+            tail = isinstance(params, dict) and params.get("LogType") == "Tail"
+            log = lambda_log_tail(request_id, context.spent * 1000) if tail else None
+            value = lambda_invoke_response(value, request_id, len(text.encode("utf-8")), log)
+        return Answer(SUCCEEDED, value)
+
+
+def _context(invocation: Invocation, started: float, request_id: str) -> HandlerContext:
+    rt = invocation.rt
+    if invocation.raw:
+        name = arn = invocation.resource
+    else:
+        target = invocation.function_name or invocation.state_name
+        name = short_name(target)
+        arn = function_arn(target, rt.region, rt.account)
+    return HandlerContext(
+        function_name=name,
+        state_name=invocation.state_name,
+        execution_arn=rt.execution_arn,
+        invoked_function_arn=arn,
+        started=started,
+        timeout=invocation.timeout_seconds,
+        request_id=request_id,
+    )
+
+
+def _lambda_payload(params: JSON) -> JSON:
+    """What the function receives from lambda:invoke: the Payload; text is sent as it is."""
+    payload = params.get("Payload") if isinstance(params, dict) else None
+    if payload is None:
+        return {}
+    if isinstance(payload, str):
+        try:
+            return json.loads(payload)
+        except ValueError:
+            return payload
+    return payload
+
+
+def _marshal(
+    raw: Any, name: str, request_id: str, lambda_like: bool
+) -> tuple[JSON, StatesError | None]:
+    """The handler's value as the service returns it: JSON round trip, size limit."""
+    value = decode_result(raw)
+    try:
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        message = f"Unable to marshal response: {exc}"
+        cause = json.dumps(
+            {
+                "errorMessage": message,
+                "errorType": "Runtime.MarshalError",
+                "requestId": request_id,
+                "stackTrace": [],
+            }
+        )
+        return None, StatesError(
+            "Runtime.MarshalError" if lambda_like else "States.Runtime",
+            cause if lambda_like else message,
+        )
+    if len(text.encode("utf-8")) > MAX_PAYLOAD_BYTES:
+        return None, StatesError(
+            "States.DataLimitExceeded",
+            f"The state/task '{name}' returned a result with a size exceeding the maximum "
+            "number of bytes service limit.",
+        )
+    return json.loads(text), None
+
+
+def short_name(function_name: str) -> str:
+    return function_name_of(function_name) or function_name
+
+
+def function_arn(function_name: str, region: str, account: str) -> str:
+    if function_name.startswith("arn:"):
+        return function_name
+    return f"arn:aws:lambda:{region}:{account}:function:{short_name(function_name)}"

@@ -1,0 +1,190 @@
+"""An execution's lifecycle on the scheduler: started, then SUCCEEDED, FAILED, TIMED_OUT or
+ABORTED, with the execution-level history events AWS records for each.
+
+``ExecutionCore`` holds the status and drives the transitions; ``aslrun.Execution`` (api.py)
+adds the read-only views (dates, JSON texts, DescribeExecution's shape).  ``launch`` wires one
+execution into a clock: its runtime, its top-level process and its TimeoutSeconds timer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from aslrun._json import JSON
+from aslrun.definition.model import Machine
+from aslrun.errors import StatesError
+from aslrun.handlers.invoker import HandlerInvoker
+from aslrun.handlers.registry import ResourceRegistry
+from aslrun.runtime.clock import Timer, VirtualClock
+from aslrun.runtime.frame import Frame, Runtime, Variables
+from aslrun.runtime.history import History, Payload
+from aslrun.runtime.invoke import Invoker, TokenTable
+from aslrun.runtime.machine import run_machine
+from aslrun.runtime.process import Proc
+from aslrun.runtime.states import RUNNERS
+
+__all__ = ["ExecutionCore", "ExecutionOptions", "Identity", "Status", "launch"]
+
+Status = Literal["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"]
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutionOptions:
+    """What one execution adds to a (possibly shared) handler registry and clock.
+
+    ``aliases``: function name -> handler key (a serverless.yml function's key);
+    ``freeze_time``: handlers see the simulated time through freezegun;
+    ``tokens``: the table of open invocations by task token (a service shares one);
+    ``invoker``: what answers the execution's Invoke effects (default: call the handlers).
+    """
+
+    seed: int | None = None
+    freeze_time: bool = False
+    aliases: Mapping[str, str] = field(default_factory=dict)
+    tokens: TokenTable | None = None
+    invoker: Invoker | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who runs: the names and ARNs the context object and the history show."""
+
+    name: str
+    arn: str
+    machine_name: str
+    machine_arn: str
+    role_arn: str
+    region: str
+    account: str
+
+
+class ExecutionCore:
+    """One execution's status, result and history, and the transitions between them."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        arn: str,
+        state_machine_arn: str,
+        input: JSON,
+        start_time: float,
+        history: History,
+    ) -> None:
+        self.name = name
+        self.arn = arn
+        self.state_machine_arn = state_machine_arn
+        self.input = input
+        self.status: Status = "RUNNING"
+        self.output: JSON = None
+        self.error: str | None = None
+        self.cause: str | None = None
+        self._start = start_time
+        self._stop: float | None = None
+        self._history = history
+        self._proc: Proc | None = None
+        self._timer: Timer | None = None
+        self._clock: VirtualClock | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.status != "RUNNING"
+
+    # -- transitions ---------------------------------------------------------------------------
+
+    def _finished(self, value: JSON, error: StatesError | None) -> None:
+        """The top-level process ended: SUCCEEDED with ``value``, or FAILED with ``error``."""
+        if self.done:
+            return
+        if error is None:
+            self.status, self.output = "SUCCEEDED", value
+            self._end("ExecutionSucceeded", {"output": Payload(value)})
+            return
+        self.status = "FAILED"
+        self.error = error.error
+        self.cause = error.cause or None
+        self._end("ExecutionFailed", self._error_details())
+
+    def _timed_out(self) -> None:
+        """The machine's TimeoutSeconds passed: TIMED_OUT, the running states stopped."""
+        if self.done:
+            return
+        self.status = "TIMED_OUT"
+        self._end(
+            "ExecutionTimedOut", {"error": "States.Timeout", "cause": "The execution timed out."}
+        )
+
+    def stop(self, error: str | None = None, cause: str | None = None) -> bool:
+        """StopExecution: ABORTED, the running states stopped; False if already ended."""
+        if self.done:
+            return False
+        self.status = "ABORTED"
+        self.error, self.cause = error, cause
+        self._end("ExecutionAborted", self._error_details())
+        return True
+
+    def _error_details(self) -> dict[str, Any]:
+        details: dict[str, Any] = {}
+        if self.error is not None:
+            details["error"] = self.error
+        if self.cause is not None:
+            details["cause"] = self.cause
+        return details
+
+    def _end(self, event: str, details: dict[str, Any]) -> None:
+        clock = self._clock
+        assert clock is not None
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        proc, self._proc = self._proc, None  # the process (generator, runtime) can be collected
+        if proc is not None and not proc.done:
+            proc.cancel()
+        now = clock.now()
+        self._history.add(now, event, len(self._history), details)
+        self._stop = now
+
+
+def launch(
+    execution: ExecutionCore,
+    *,
+    machine: Machine,
+    identity: Identity,
+    clock: VirtualClock,
+    registry: ResourceRegistry,
+    options: ExecutionOptions,
+) -> None:
+    """Record ExecutionStarted and put the execution's process on ``clock``."""
+    start = execution._start
+    history = execution._history
+    rt = Runtime(
+        clock=clock,
+        registry=registry,
+        invoker=options.invoker if options.invoker is not None else HandlerInvoker(registry),
+        tokens=options.tokens if options.tokens is not None else {},
+        freeze_time=options.freeze_time,
+        aliases=options.aliases,
+        history=history,
+        seed=options.seed,
+        execution_arn=identity.arn,
+        execution_name=identity.name,
+        machine_arn=identity.machine_arn,
+        machine_name=identity.machine_name,
+        region=identity.region,
+        account=identity.account,
+        role_arn=identity.role_arn,
+        start_time=start,
+        input=execution.input,
+        runners=RUNNERS,
+    )
+    details = {"input": Payload(execution.input), "roleArn": identity.role_arn}
+    started = history.add(start, "ExecutionStarted", 0, details)
+    proc = Proc(clock, run_machine(Frame(rt, machine, Variables(), started), execution.input))
+    proc.on_finish = execution._finished
+    execution._proc = proc
+    execution._clock = clock
+    if machine.timeout_seconds is not None:
+        execution._timer = clock.schedule(start + machine.timeout_seconds, execution._timed_out)
+    clock.call_soon(proc.start)

@@ -1,0 +1,268 @@
+"""Invocation as an effect: a Task (or a Distributed Map's ItemReader/ResultWriter) yields
+``Invoke(invocation)``; the execution's invoker answers it, now or later, and the process
+resumes with the ``Answer``.
+
+An ``Invocation`` is the work in flight: its resource and parameters, an optional task token
+(registered in ``Runtime.tokens`` while the invocation is open, so that an outside party can
+find it), and its deadlines on the clock (TimeoutSeconds, HeartbeatSeconds).  Whoever holds it
+closes it exactly once with ``succeed``/``fail``/``time_out`` (or ``answer``); the first answer
+wins, later ones return False.  Closing cancels its timers and unregisters its token.
+
+The default invoker (``aslrun.handlers.invoker.HandlerInvoker``) calls the Python handler
+registered for the resource and answers when the handler's simulated time (``context.sleep``)
+has passed; a deadline that falls first answers ``TIMED_OUT`` at the deadline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, MutableMapping
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
+
+from aslrun._json import JSON
+from aslrun.errors import StatesError
+from aslrun.runtime.clock import Timer
+
+if TYPE_CHECKING:
+    from aslrun.handlers.registry import ResourceInfo
+    from aslrun.runtime.frame import Runtime
+    from aslrun.runtime.process import Proc
+
+__all__ = [
+    "FAILED",
+    "NO_HANDLER",
+    "PENDING",
+    "SUCCEEDED",
+    "TIMED_OUT",
+    "Answer",
+    "Invocation",
+    "InvocationEvents",
+    "Invoke",
+    "Invoker",
+    "TokenTable",
+]
+
+Outcome = Literal["SUCCEEDED", "FAILED", "TIMED_OUT", "NO_HANDLER"]
+SUCCEEDED: Final = "SUCCEEDED"
+FAILED: Final = "FAILED"
+TIMED_OUT: Final = "TIMED_OUT"  # TimeoutSeconds or HeartbeatSeconds passed (States.Timeout)
+NO_HANDLER: Final = "NO_HANDLER"  # nothing serves the resource; the caller words the failure
+
+TokenTable = MutableMapping[str, "Invocation"]
+"""Open invocations by task token: one per execution, or one shared by a whole service."""
+
+
+class _Pending:
+    """What ``arm`` returns when the process must wait for a later callback."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "PENDING"
+
+
+PENDING: Final = _Pending()
+
+
+class Answer:
+    """How an invocation ended: ``outcome`` with its ``value`` (SUCCEEDED) or ``error``."""
+
+    __slots__ = ("error", "outcome", "value")
+
+    def __init__(
+        self, outcome: Outcome, value: JSON = None, error: StatesError | None = None
+    ) -> None:
+        self.outcome = outcome
+        self.value = value
+        self.error = error
+
+    def __repr__(self) -> str:
+        return f"Answer({self.outcome}, {self.value!r}, {self.error!r})"
+
+
+class InvocationEvents(Protocol):
+    """The history events an invoker reports mid-way (the Task records its own outcome)."""
+
+    def started(self) -> None:
+        """The work began (TaskStarted, LambdaFunctionStarted; ActivityStarted for a worker)."""
+
+    def submitted(self, output: JSON) -> None:
+        """The integration accepted the work and the state now waits (TaskSubmitted)."""
+
+
+class Invoker(Protocol):
+    """Answers ``Invoke`` effects; ``Runtime.invoker`` holds the execution's invoker."""
+
+    def start(self, invocation: Invocation) -> None:
+        """Begin the work; answer now (``invocation.succeed``...) or arrange a later answer."""
+
+
+class Invocation:
+    """One invocation in flight; see the module docstring.
+
+    ``raw``: the handler's value is returned as it is (an S3 object body for ItemReader),
+    not marshalled as a Task result with the Lambda wire format.
+    """
+
+    __slots__ = (
+        "_arming",
+        "_early",
+        "_heartbeat_timer",
+        "_timers",
+        "answered",
+        "events",
+        "function_name",
+        "heartbeat_seconds",
+        "info",
+        "params",
+        "proc",
+        "raw",
+        "resource",
+        "rt",
+        "started_at",
+        "state_name",
+        "timeout_seconds",
+        "token",
+    )
+
+    def __init__(
+        self,
+        rt: Runtime,
+        *,
+        resource: str,
+        info: ResourceInfo,
+        params: JSON,
+        state_name: str,
+        function_name: str | None = None,
+        token: str | None = None,
+        timeout_seconds: float | None = None,
+        heartbeat_seconds: float | None = None,
+        raw: bool = False,
+        events: InvocationEvents | None = None,
+    ) -> None:
+        self.rt = rt
+        self.resource = resource
+        self.info = info
+        self.params = params
+        self.state_name = state_name
+        self.function_name = function_name
+        self.token = token
+        self.timeout_seconds = timeout_seconds
+        self.heartbeat_seconds = heartbeat_seconds
+        self.raw = raw
+        self.events = events
+        self.started_at = rt.clock.now()
+        self.proc: Proc | None = None
+        self.answered: Answer | None = None
+        self._timers: list[Timer] = []
+        self._heartbeat_timer: Timer | None = None
+        self._arming = False
+        self._early: Answer | None = None
+
+    @property
+    def closed(self) -> bool:
+        return self.answered is not None
+
+    # -- answers (from the invoker, a timer, or an outside party holding the token) ----------
+
+    def succeed(self, output: JSON) -> bool:
+        return self.answer(Answer(SUCCEEDED, output))
+
+    def fail(self, error: str, cause: str | None = None) -> bool:
+        return self.answer(Answer(FAILED, None, StatesError(error, cause)))
+
+    def time_out(self) -> bool:
+        return self.answer(Answer(TIMED_OUT, None, StatesError("States.Timeout", "")))
+
+    def answer(self, answer: Answer) -> bool:
+        """Close the invocation with ``answer`` and resume its process; False if closed."""
+        if self.answered is not None:
+            return False
+        self.answered = answer
+        self._close()
+        proc = self.proc
+        if self._arming or proc is None:
+            self._early = answer  # answered inside Invoke.arm: handed back without a turn
+        else:
+            proc.invocation = None
+            proc.resume(answer)
+        return True
+
+    def heartbeat(self) -> bool:
+        """SendTaskHeartbeat: the heartbeat deadline starts again; False if closed."""
+        if self.answered is not None:
+            return False
+        timer = self._heartbeat_timer
+        if timer is not None:
+            timer.cancel()
+            self._timers.remove(timer)
+            self._arm_heartbeat()
+        return True
+
+    def begin(self) -> None:
+        if self.events is not None:
+            self.events.started()
+
+    def submitted(self, output: JSON) -> None:
+        if self.events is not None:
+            self.events.submitted(output)
+
+    def schedule(self, at: float, callback: Callable[[], Any]) -> Timer:
+        """A timer that belongs to this invocation: cancelled when it closes."""
+        timer = self.rt.clock.schedule(at, callback)
+        self._timers.append(timer)
+        return timer
+
+    def cancel(self) -> None:
+        """The process stopped waiting (execution ended, sibling failed, stopped)."""
+        if self.answered is None:
+            self.answered = Answer(FAILED, None, StatesError("States.Aborted", ""))
+            self._close()
+
+    # -- the process side ----------------------------------------------------------------------
+
+    def _open(self, proc: Proc) -> Answer | _Pending:
+        self.proc = proc
+        token = self.token
+        tokens = self.rt.tokens
+        if token is not None:
+            tokens[token] = self
+        self._arming = True
+        try:
+            self.rt.invoker.start(self)
+        finally:
+            self._arming = False
+        early = self._early
+        if early is not None:
+            self._early = None
+            return early
+        if self.timeout_seconds is not None:
+            self.schedule(self.started_at + self.timeout_seconds, self.time_out)
+        if self.heartbeat_seconds is not None:
+            self._arm_heartbeat()
+        proc.invocation = self
+        return PENDING
+
+    def _arm_heartbeat(self) -> None:
+        assert self.heartbeat_seconds is not None
+        at = self.rt.clock.now() + self.heartbeat_seconds
+        self._heartbeat_timer = self.schedule(at, self.time_out)
+
+    def _close(self) -> None:
+        for timer in self._timers:
+            timer.cancel()
+        self._timers.clear()
+        self._heartbeat_timer = None
+        if self.token is not None:
+            self.rt.tokens.pop(self.token, None)
+
+
+class Invoke:
+    """The effect: hand ``invocation`` to the runtime's invoker; resume with its ``Answer``."""
+
+    __slots__ = ("invocation",)
+
+    def __init__(self, invocation: Invocation) -> None:
+        self.invocation = invocation
+
+    def arm(self, proc: Proc) -> Answer | _Pending:
+        return self.invocation._open(proc)

@@ -1,0 +1,220 @@
+"""The Invoke seam: an invocation in flight, found by its task token, answered later, raced by
+its TimeoutSeconds and HeartbeatSeconds on the clock; the execution lifecycle around it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+import aslrun
+from aslrun.handlers.registry import ResourceRegistry
+from aslrun.runtime.execution import ExecutionOptions
+from aslrun.runtime.invoke import Invocation
+
+T0 = "2026-12-01T09:00:00Z"
+EPOCH = datetime(2026, 12, 1, 9, tzinfo=timezone.utc).timestamp()
+
+SQS = "arn:aws:states:::sqs:sendMessage.waitForTaskToken"
+
+
+def callback_machine(**fields: Any) -> aslrun.StateMachine:
+    return aslrun.load(
+        {
+            "StartAt": "Ask",
+            "States": {
+                "Ask": {
+                    "Type": "Task",
+                    "Resource": SQS,
+                    "Parameters": {"QueueUrl": "q", "MessageBody": {"token.$": "$$.Task.Token"}},
+                    "End": True,
+                    **fields,
+                }
+            },
+        }
+    )
+
+
+class Parked:
+    """An invoker that starts the work and leaves it open (a worker that answers later)."""
+
+    def __init__(self) -> None:
+        self.open: list[Invocation] = []
+
+    def start(self, invocation: Invocation) -> None:
+        invocation.begin()
+        self.open.append(invocation)
+
+
+def start_parked(
+    sm: aslrun.StateMachine, clock: aslrun.VirtualClock, tokens: dict[str, Invocation]
+) -> tuple[aslrun.Execution, Parked]:
+    invoker = Parked()
+    options = ExecutionOptions(seed=7, invoker=invoker, tokens=tokens)
+    ex = sm._start({}, clock=clock, registry=ResourceRegistry(), name="e", options=options)
+    return ex, invoker
+
+
+def types(ex: aslrun.Execution) -> list[str]:
+    return [e["type"] for e in ex.history]
+
+
+def offset(ex: aslrun.Execution, event_type: str) -> float:
+    (event,) = [e for e in ex.events if e.type == event_type]
+    return event.timestamp - EPOCH
+
+
+def test_an_open_invocation_is_found_by_its_token_and_answered_later() -> None:
+    clock = aslrun.VirtualClock(start=T0)
+    tokens: dict[str, Invocation] = {}
+    ex, invoker = start_parked(callback_machine(), clock, tokens)
+    clock.run()
+    assert ex.status == "RUNNING"
+    (invocation,) = invoker.open
+    (token,) = tokens
+    assert tokens[token] is invocation
+    assert invocation.params == {"QueueUrl": "q", "MessageBody": {"token": token}}
+    clock.schedule(EPOCH + 3600, lambda: tokens[token].succeed({"approved": True}))
+    clock.run()
+    assert (ex.status, ex.output) == ("SUCCEEDED", {"approved": True})
+    assert offset(ex, "TaskSucceeded") == 3600
+    assert tokens == {}  # a closed invocation is no longer registered
+    assert invocation.succeed({"again": 1}) is False  # the first answer wins
+
+
+def test_a_failure_sent_for_the_token_fails_the_task() -> None:
+    clock = aslrun.VirtualClock(start=T0)
+    tokens: dict[str, Invocation] = {}
+    ex, _ = start_parked(callback_machine(), clock, tokens)
+    clock.run()
+    (invocation,) = tokens.values()
+    assert invocation.fail("Rejected", "the teacher said no") is True
+    assert (ex.status, ex.error, ex.cause) == ("FAILED", "Rejected", "the teacher said no")
+    assert types(ex)[-2:] == ["TaskFailed", "ExecutionFailed"]
+
+
+def test_timeout_seconds_fires_at_the_deadline_while_the_callback_is_outstanding() -> None:
+    """AWS (callback pattern, TimeoutSeconds): TaskTimedOut with States.Timeout at the deadline."""
+    clock = aslrun.VirtualClock(start=T0)
+    tokens: dict[str, Invocation] = {}
+    ex, invoker = start_parked(callback_machine(TimeoutSeconds=5), clock, tokens)
+    clock.run()
+    assert (ex.status, ex.error) == ("FAILED", "States.Timeout")
+    assert offset(ex, "TaskTimedOut") == 5
+    assert clock.now() - EPOCH == 5
+    assert tokens == {}
+    assert invoker.open[0].succeed({}) is False  # a late callback finds the task closed
+
+
+def test_a_heartbeat_restarts_the_heartbeat_deadline() -> None:
+    """HeartbeatSeconds 5, heartbeats at 4 and 8: the task times out at 13, not before."""
+    clock = aslrun.VirtualClock(start=T0)
+    tokens: dict[str, Invocation] = {}
+    ex, invoker = start_parked(callback_machine(HeartbeatSeconds=5), clock, tokens)
+    clock.step()
+    (invocation,) = invoker.open
+    beats: list[bool] = []
+    clock.schedule(EPOCH + 4, lambda: beats.append(invocation.heartbeat()))
+    clock.schedule(EPOCH + 8, lambda: beats.append(invocation.heartbeat()))
+    clock.run()
+    assert beats == [True, True]
+    assert (ex.status, ex.error) == ("FAILED", "States.Timeout")
+    assert offset(ex, "TaskTimedOut") == 13
+    assert invocation.heartbeat() is False
+
+
+def test_a_callback_just_before_the_heartbeat_deadline_succeeds() -> None:
+    clock = aslrun.VirtualClock(start=T0)
+    tokens: dict[str, Invocation] = {}
+    ex, invoker = start_parked(callback_machine(HeartbeatSeconds=5), clock, tokens)
+    clock.step()
+    clock.schedule(EPOCH + 4.999, lambda: invoker.open[0].succeed("done"))
+    clock.run()
+    assert (ex.status, ex.output) == ("SUCCEEDED", "done")
+    (succeeded,) = [e for e in ex.history if e["type"] == "TaskSucceeded"]
+    assert succeeded["timestamp"] == datetime(2026, 12, 1, 9, 0, 4, 999000, tzinfo=timezone.utc)
+
+
+def test_a_handler_standing_for_the_worker_is_timed_out_at_the_heartbeat_deadline() -> None:
+    """The handler answers for the worker; working 10 s without a heartbeat (HeartbeatSeconds
+    3) times the task out at 3 s, as AWS does a silent worker."""
+
+    def worker(event: Any, context: Any) -> str:
+        context.sleep(10)
+        return "late"
+
+    ex = callback_machine(HeartbeatSeconds=3).run(
+        {}, handlers={SQS: worker}, clock=aslrun.VirtualClock(start=T0)
+    )
+    assert (ex.status, ex.error) == ("FAILED", "States.Timeout")
+    assert offset(ex, "TaskTimedOut") == 3
+
+
+def test_the_execution_timeout_closes_an_open_invocation() -> None:
+    sm = aslrun.load(
+        {
+            "TimeoutSeconds": 60,
+            "StartAt": "Ask",
+            "States": {"Ask": {"Type": "Task", "Resource": SQS, "End": True}},
+        }
+    )
+    clock = aslrun.VirtualClock(start=T0)
+    tokens: dict[str, Invocation] = {}
+    ex, invoker = start_parked(sm, clock, tokens)
+    clock.run()
+    assert ex.status == "TIMED_OUT"
+    assert types(ex) == [
+        "ExecutionStarted",
+        "TaskStateEntered",
+        "TaskScheduled",
+        "TaskStarted",
+        "ExecutionTimedOut",
+    ]
+    assert tokens == {}
+    assert invoker.open[0].closed
+
+
+def test_stop_aborts_a_running_execution() -> None:
+    """StopExecution during a Wait: ExecutionStarted, WaitStateEntered, ExecutionAborted
+    (AWS recording), status ABORTED, no output."""
+    sm = aslrun.load(
+        {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 100, "End": True}}}
+    )
+    clock = aslrun.VirtualClock(start=T0)
+    ex = sm.start({}, clock=clock)
+    clock.run(until=EPOCH + 10)
+    assert ex.stop() is True
+    assert (ex.status, ex.output, ex.error, ex.cause) == ("ABORTED", None, None, None)
+    assert types(ex) == ["ExecutionStarted", "WaitStateEntered", "ExecutionAborted"]
+    assert ex.history[-1]["executionAbortedEventDetails"] == {}
+    assert ex.stop_date == datetime(2026, 12, 1, 9, 0, 10, tzinfo=timezone.utc)
+    clock.run()
+    assert clock.now() - EPOCH == 10  # the Wait's timer was cancelled
+    assert ex.stop() is False
+
+
+def test_freeze_time_applies_with_a_shared_registry() -> None:
+    """freeze_time is the execution's option: a ResourceRegistry passed in does not drop it."""
+
+    def stamp(event: Any) -> int:
+        return datetime.now(timezone.utc).year
+
+    registry = ResourceRegistry({"T": stamp})
+    sm = aslrun.load(
+        {
+            "StartAt": "T",
+            "States": {
+                "T": {
+                    "Type": "Task",
+                    "Resource": "arn:aws:lambda:us-east-1:123456789012:function:T",
+                    "End": True,
+                }
+            },
+        }
+    )
+    ex = sm.run(
+        {},
+        handlers=registry,
+        clock=aslrun.VirtualClock(start="2031-05-01T00:00:00Z"),
+        freeze_time=True,
+    )
+    assert (ex.status, ex.output) == ("SUCCEEDED", 2031)
