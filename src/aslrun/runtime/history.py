@@ -6,7 +6,7 @@ payloads as compact JSON text, only when someone reads them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from aslrun._json import JSON, dumps
@@ -115,10 +115,11 @@ def _render(details: Mapping[str, Any]) -> dict[str, Any]:
 class History:
     """The events of one execution, numbered from 1 in the order they happen."""
 
-    __slots__ = ("events",)
+    __slots__ = ("events", "listener")
 
     def __init__(self) -> None:
         self.events: list[HistoryEvent] = []
+        self.listener: Callable[[HistoryEvent], None] | None = None  # told of each new event
 
     def add(
         self, timestamp: float, type: str, previous: int, details: dict[str, Any] | None = None
@@ -126,7 +127,10 @@ class History:
         """Record an event; return its id."""
         events = self.events
         event_id = len(events) + 1
-        events.append(HistoryEvent(event_id, previous, timestamp, type, details))
+        event = HistoryEvent(event_id, previous, timestamp, type, details)
+        events.append(event)
+        if self.listener is not None:
+            self.listener(event)
         return event_id
 
     def __len__(self) -> int:

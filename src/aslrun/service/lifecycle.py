@@ -1,0 +1,74 @@
+"""Starting an execution of a service state machine, and stopping one.
+
+TODO(runtime): when the execution lifecycle lives in ``aslrun.runtime.execution``, ``abort``
+moves there (ABORTED, its waits, tasks and timers cancelled, ``ExecutionAborted``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aslrun.api import Execution
+from aslrun.runtime.clock import VirtualClock
+from aslrun.runtime.history import HistoryEvent
+from aslrun.service.store import ExecutionRecord, MachineRecord, ServiceState
+
+__all__ = ["abort", "launch"]
+
+
+def launch(
+    s: ServiceState, record: MachineRecord, value: Any, text: str, name: str, trace: str | None
+) -> ExecutionRecord:
+    """Start an execution of the machine's current version on the service's clock."""
+    version = record.version
+    execution = version.machine.start(
+        value,
+        handlers=s.registry_for(record),
+        clock=s.clock,
+        name=name,
+        seed=s.rng.getrandbits(64),
+    )
+    entry = ExecutionRecord(next(s.seq), execution, record, version, text, trace)
+    s.executions[execution.arn] = entry
+    record.executions.append(entry)
+    _observe(s, execution)
+    return entry
+
+
+def _observe(s: ServiceState, execution: Execution) -> None:
+    """Tell the service's subscribers of each event as the execution records it."""
+
+    def notify(event: HistoryEvent) -> None:
+        if s.subscribers:
+            rendered = event.as_dict()
+            for subscriber in list(s.subscribers):
+                subscriber(execution, rendered)
+
+    history = execution.events
+    for event in history:  # ExecutionStarted, recorded as it started
+        notify(event)
+    history.listener = notify
+
+
+def abort(execution: Execution, clock: VirtualClock, error: str | None, cause: str | None) -> None:
+    """StopExecution: the execution ends ABORTED where it stands.  Its process (waits, retries,
+    children) and its timeout are cancelled; ``ExecutionAborted`` is recorded as AWS records it
+    for a running Wait (details ``{}`` unless an error or cause is given, previousEventId 0)."""
+    if execution.done:
+        return
+    proc = execution._proc
+    if proc is not None:
+        proc.cancel()
+    if execution._timer is not None:
+        execution._timer.cancel()
+    execution._proc = None
+    now = clock.now()
+    details: dict[str, Any] = {}
+    if error is not None:
+        details["error"] = error
+    if cause is not None:
+        details["cause"] = cause
+    execution.status = "ABORTED"
+    execution.error, execution.cause = error, cause
+    execution.events.add(now, "ExecutionAborted", 0, details)
+    execution._stop = now

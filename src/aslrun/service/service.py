@@ -1,0 +1,160 @@
+"""``StepFunctions``: a local Step Functions service on one clock.
+
+Many state machines and executions share one scheduler.  The methods carry the names,
+keyword arguments and return shapes of boto3's ``stepfunctions`` client; the time methods
+move the shared clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from aslrun.api import Execution
+from aslrun.runtime.clock import Timer, VirtualClock, to_datetime
+from aslrun.service import errors
+from aslrun.service.activities import ActivitiesAPI
+from aslrun.service.errors import ExecutionDoesNotExist
+from aslrun.service.executions import ExecutionsAPI
+from aslrun.service.hooks import RuntimeHooks
+from aslrun.service.machines import MachinesAPI, check_enum
+from aslrun.service.progress import RunningState, running_states
+from aslrun.service.store import ServiceState, Subscriber
+from aslrun.service.timing import TimeArgumentError, to_epoch, to_seconds
+
+__all__ = ["StepFunctions"]
+
+HISTORY_MODES = ("full", "summary", "none")
+
+
+class StepFunctions(MachinesAPI, ExecutionsAPI, ActivitiesAPI):
+    """A local Step Functions service: one scheduler, many state machines and executions.
+
+    ``clock``: the scheduler (a fresh ``VirtualClock`` by default).  ``handlers``: Task
+    handlers, as for ``StateMachine.run``.  ``seed``: generated names, Express execution ids
+    and each execution's randomness follow from it.  ``max_events``: the history quota
+    (AWS: 25,000).  ``history``: how much history to keep (``"full"``, ``"summary"``,
+    ``"none"``).
+    """
+
+    exceptions = errors
+    """The error classes by AWS code, as on a boto3 client: ``sfn.exceptions.InvalidArn``."""
+
+    def __init__(
+        self,
+        *,
+        clock: VirtualClock | None = None,
+        handlers: Mapping[str, Callable[..., Any]] | None = None,
+        seed: int | None = None,
+        region: str = "us-east-1",
+        account: str = "123456789012",
+        max_events: int = 25000,
+        history: str = "full",
+    ) -> None:
+        check_enum("history", history, HISTORY_MODES)
+        if isinstance(max_events, bool) or max_events < 2:
+            raise ValueError(f"max_events: expected an integer >= 2, got {max_events!r}")
+        # TODO(service-2): enforce max_events and the history retention modes in the runtime.
+        self._s = ServiceState(
+            clock=clock if clock is not None else VirtualClock(),
+            handlers=handlers,
+            seed=seed,
+            region=region,
+            account=account,
+            max_events=max_events,
+            history=history,
+        )
+        self._hooks = RuntimeHooks()
+
+    def __repr__(self) -> str:
+        s = self._s
+        return (
+            f"<StepFunctions {s.region} {len(s.machines)} state machines, "
+            f"{len(s.executions)} executions, at {self.now().isoformat()}>"
+        )
+
+    # -- executions as objects -------------------------------------------------------------
+
+    @property
+    def clock(self) -> VirtualClock:
+        return self._s.clock
+
+    def execution(self, executionArn: str) -> Execution:
+        """The ``Execution`` object for an ARN (Standard or Express), as ``StateMachine.run``
+        returns it: ``.status``, ``.output``, ``.history``, ``.current_states``."""
+        record = self._s.executions.get(executionArn)
+        if record is None:
+            raise ExecutionDoesNotExist(f"Execution Does Not Exist: '{executionArn}'")
+        return record.execution
+
+    def current_states(self, executionArn: str) -> list[RunningState]:
+        """The states the execution is in now, each with the time it was entered."""
+        execution = self.execution(executionArn)
+        return [] if execution.done else running_states(execution.events)
+
+    def on_event(self, callback: Subscriber) -> Callable[[], None]:
+        """Call ``callback(execution, event)`` with each history event as it is recorded
+        (``event`` shaped as in GetExecutionHistory); returns a function that unsubscribes."""
+        subscribers = self._s.subscribers
+        subscribers.append(callback)
+
+        def unsubscribe() -> None:
+            if callback in subscribers:
+                subscribers.remove(callback)
+
+        return unsubscribe
+
+    # -- time ------------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        """The current simulated time (an aware UTC datetime)."""
+        return to_datetime(self._s.clock.now())
+
+    def advance(self, seconds: Any) -> datetime:
+        """Move time forward by ``seconds`` (a number or a timedelta), running what falls due."""
+        clock = self._s.clock
+        clock.run(until=clock.now() + to_seconds(seconds))
+        return self.now()
+
+    def run_until(self, when: Any) -> datetime:
+        """Run everything due up to ``when`` (datetime, ISO 8601 string or epoch seconds)
+        and stop the clock there."""
+        clock = self._s.clock
+        until = to_epoch(when)
+        if until < clock.now():
+            raise TimeArgumentError(
+                f"when: {self.now().isoformat()} has passed; time does not run backwards"
+            )
+        clock.run(until=until)
+        return self.now()
+
+    def run(self) -> datetime:
+        """Run until nothing is scheduled.  Executions waiting for a task token or an
+        activity worker stay RUNNING."""
+        self._s.clock.run()
+        return self.now()
+
+    def step(self) -> bool:
+        """Run the next due action; False when nothing is scheduled."""
+        return self._s.clock.step()
+
+    def next_due(self) -> datetime | None:
+        """When the next scheduled action is due (None when nothing is scheduled)."""
+        due = self._s.clock.next_due()
+        return None if due is None else to_datetime(due)
+
+    def at(self, when: Any, fn: Callable[[], object]) -> Timer:
+        """Call ``fn()`` when the clock reaches ``when`` (datetime, ISO 8601 string or epoch
+        seconds; a time already past runs on the next step).  ``.cancel()`` the result to
+        call it off."""
+        return self._s.clock.schedule(to_epoch(when), lambda: _discard(fn()))
+
+    def after(self, seconds: Any, fn: Callable[[], object]) -> Timer:
+        """Call ``fn()`` ``seconds`` (a number or a timedelta) from now."""
+        clock = self._s.clock
+        return clock.schedule(clock.now() + to_seconds(seconds), lambda: _discard(fn()))
+
+
+def _discard(_: object) -> None:
+    return None

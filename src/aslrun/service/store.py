@@ -1,0 +1,109 @@
+"""What the service holds: state machines (each with its current version), executions,
+activities, and the scheduler they share."""
+
+from __future__ import annotations
+
+import itertools
+import random as _random
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from aslrun.api import Execution, StateMachine
+from aslrun.handlers.registry import ResourceRegistry
+from aslrun.runtime.clock import VirtualClock
+
+__all__ = [
+    "ActivityRecord",
+    "ExecutionRecord",
+    "MachineRecord",
+    "MachineVersion",
+    "ServiceState",
+    "Subscriber",
+]
+
+Subscriber = Callable[[Execution, dict[str, Any]], None]
+
+
+@dataclass(frozen=True, slots=True)
+class MachineVersion:
+    """A state machine as one CreateStateMachine/UpdateStateMachine left it."""
+
+    definition: str  # the text as given (AWS returns it unchanged)
+    role_arn: str
+    updated: float
+    logging: Mapping[str, Any]
+    tracing: Mapping[str, Any]
+    revision_id: str | None
+    machine: StateMachine
+
+
+@dataclass(slots=True)
+class MachineRecord:
+    seq: int
+    name: str
+    arn: str
+    type: str
+    created: float
+    version: MachineVersion
+    status: str = "ACTIVE"
+    executions: list[ExecutionRecord] = field(default_factory=list)
+    registry: ResourceRegistry | None = None
+
+
+@dataclass(slots=True)
+class ExecutionRecord:
+    seq: int
+    execution: Execution
+    machine: MachineRecord
+    version: MachineVersion  # the version it started with
+    input_text: str
+    trace_header: str | None = None
+
+
+@dataclass(slots=True)
+class ActivityRecord:
+    seq: int
+    name: str
+    arn: str
+    created: float
+
+
+class ServiceState:
+    """Everything one ``StepFunctions`` object holds; the API modules read and change it."""
+
+    def __init__(
+        self,
+        *,
+        clock: VirtualClock,
+        handlers: Mapping[str, Callable[..., Any]] | None,
+        seed: int | None,
+        region: str,
+        account: str,
+        max_events: int,
+        history: str,
+    ) -> None:
+        self.clock = clock
+        self.handlers = dict(handlers or {})
+        self.rng = _random.Random(seed)
+        self.region = region
+        self.account = account
+        self.max_events = max_events
+        self.history_mode = history
+        self.machines: dict[str, MachineRecord] = {}
+        self.executions: dict[str, ExecutionRecord] = {}
+        self.activities: dict[str, ActivityRecord] = {}
+        self.subscribers: list[Subscriber] = []
+        self.seq = itertools.count(1)
+
+    def uuid(self) -> str:
+        """A UUID from the service's random source: the same seed gives the same names."""
+        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+
+    def registry_for(self, record: MachineRecord) -> ResourceRegistry:
+        if record.registry is None:
+            record.registry = ResourceRegistry(
+                self.handlers, aliases=record.version.machine.function_aliases
+            )
+        return record.registry
