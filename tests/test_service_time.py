@@ -169,3 +169,20 @@ def test_many_executions_share_one_clock() -> None:
     assert sfn.now() == at(199 + 60)
     stops = [sfn.describe_execution(executionArn=f"{EX}m:e{i}")["stopDate"] for i in (0, 100, 199)]
     assert stops == [at(60), at(160), at(259)]
+
+
+@pytest.mark.parametrize(
+    "until", ["2026-01-01T00:01:00Z", datetime(2026, 1, 1, 0, 1), START.timestamp() + 60]
+)
+def test_virtual_clock_run_takes_the_same_three_forms(until: Any) -> None:
+    from aslrun.runtime.clock import VirtualClock
+
+    clock = VirtualClock(START)
+    fired: list[float] = []
+    clock.schedule(START.timestamp() + 30, lambda: fired.append(clock.now()))
+    clock.run(until=until)
+    assert (fired, clock.now()) == ([START.timestamp() + 30], START.timestamp() + 60)
+    clock.advance(timedelta(seconds=15))
+    assert clock.now() == START.timestamp() + 75
+    with pytest.raises(ValueError, match="expected a datetime"):
+        clock.run(until=[1])  # type: ignore[arg-type]

@@ -11,7 +11,7 @@ import heapq
 import itertools
 import time as _time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Protocol, runtime_checkable
 
 from dateutil import parser as _dateparser
@@ -53,6 +53,8 @@ def _parse_start(start: datetime | str | float | None) -> float:
         return float(start)
     if isinstance(start, str):
         start = _dateparser.isoparse(start)
+    if not isinstance(start, datetime):
+        raise ValueError(f"expected a datetime, an ISO 8601 string or epoch seconds: {start!r}")
     if start.tzinfo is None:
         start = start.replace(tzinfo=UTC)
     return start.timestamp()
@@ -115,8 +117,11 @@ class VirtualClock:
             return True
         return False
 
-    def run(self, until: float | None = None) -> None:
-        """Run callbacks in order until none is left (or the next is after ``until``)."""
+    def run(self, until: datetime | str | float | None = None) -> None:
+        """Run callbacks in order until none is left (or the next is after ``until``: epoch
+        seconds, a datetime (naive = UTC) or an ISO 8601 string)."""
+        if until is not None:
+            until = _parse_start(until)
         while True:
             due = self.next_due()
             if due is None or (until is not None and due > until):
@@ -126,8 +131,10 @@ class VirtualClock:
             self._wait_until(until)
             self._now = until
 
-    def advance(self, seconds: float) -> None:
-        """Move time forward by ``seconds``, running whatever falls due on the way."""
+    def advance(self, seconds: float | timedelta) -> None:
+        """Move time forward by ``seconds`` (or a timedelta), running what falls due on the way."""
+        if isinstance(seconds, timedelta):
+            seconds = seconds.total_seconds()
         self.run(until=self._now + seconds)
 
     def _wait_until(self, at: float) -> None:
