@@ -122,7 +122,8 @@ class ExecutionCore:
             return False
         self.status = "ABORTED"
         self.error, self.cause = error, cause
-        self._end("ExecutionAborted", self._error_details())
+        # AWS records ExecutionAborted with previousEventId 0 (recorded: a stopped Wait).
+        self._end("ExecutionAborted", self._error_details(), previous=0)
         return True
 
     def _error_details(self) -> dict[str, Any]:
@@ -133,7 +134,7 @@ class ExecutionCore:
             details["cause"] = self.cause
         return details
 
-    def _end(self, event: str, details: dict[str, Any]) -> None:
+    def _end(self, event: str, details: dict[str, Any], previous: int | None = None) -> None:
         clock = self._clock
         assert clock is not None
         if self._timer is not None:
@@ -143,7 +144,8 @@ class ExecutionCore:
         if proc is not None and not proc.done:
             proc.cancel()
         now = clock.now()
-        self._history.add(now, event, len(self._history), details)
+        last = len(self._history) if previous is None else previous
+        self._history.add(now, event, last, details)
         self._stop = now
 
 

@@ -138,7 +138,7 @@ class ExecutionsAPI:
         if not ex.done:
             clock.run(until=deadline)
         if not ex.done:
-            ex._timed_out(clock)
+            ex._timed_out()
         return _sync_result(entry, includedData)
 
     def describe_execution(
@@ -157,7 +157,7 @@ class ExecutionsAPI:
         check_text("cause", cause, 32768)
         s = self._s
         record = execution_record(s, executionArn)
-        abort(record.execution, s.clock, error, cause)
+        abort(record.execution, error, cause)
         stop = record.execution.stop_date
         assert stop is not None
         return {"stopDate": stop}

@@ -1,15 +1,10 @@
-"""Starting an execution of a service state machine, and stopping one.
-
-TODO(runtime): when the execution lifecycle lives in ``aslrun.runtime.execution``, ``abort``
-moves there (ABORTED, its waits, tasks and timers cancelled, ``ExecutionAborted``).
-"""
+"""Starting an execution of a service state machine, and stopping one."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from aslrun.api import Execution
-from aslrun.runtime.clock import VirtualClock
 from aslrun.runtime.history import HistoryEvent
 from aslrun.service.store import ExecutionRecord, MachineRecord, ServiceState
 
@@ -50,25 +45,7 @@ def _observe(s: ServiceState, execution: Execution) -> None:
     history.listener = notify
 
 
-def abort(execution: Execution, clock: VirtualClock, error: str | None, cause: str | None) -> None:
-    """StopExecution: the execution ends ABORTED where it stands.  Its process (waits, retries,
-    children) and its timeout are cancelled; ``ExecutionAborted`` is recorded as AWS records it
-    for a running Wait (details ``{}`` unless an error or cause is given, previousEventId 0)."""
-    if execution.done:
-        return
-    proc = execution._proc
-    if proc is not None:
-        proc.cancel()
-    if execution._timer is not None:
-        execution._timer.cancel()
-    execution._proc = None
-    now = clock.now()
-    details: dict[str, Any] = {}
-    if error is not None:
-        details["error"] = error
-    if cause is not None:
-        details["cause"] = cause
-    execution.status = "ABORTED"
-    execution.error, execution.cause = error, cause
-    execution.events.add(now, "ExecutionAborted", 0, details)
-    execution._stop = now
+def abort(execution: Execution, error: str | None, cause: str | None) -> None:
+    """StopExecution: the execution ends ABORTED where it stands (the runtime's lifecycle
+    cancels its process, waits, retries, children and timeout, and records ExecutionAborted)."""
+    execution.stop(error, cause)

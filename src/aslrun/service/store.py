@@ -103,7 +103,5 @@ class ServiceState:
 
     def registry_for(self, record: MachineRecord) -> ResourceRegistry:
         if record.registry is None:
-            record.registry = ResourceRegistry(
-                self.handlers, aliases=record.version.machine.function_aliases
-            )
+            record.registry = ResourceRegistry(self.handlers)
         return record.registry
