@@ -98,6 +98,9 @@ def _build_parser(stdout: TextIO, stderr: TextIO) -> _Parser:
         pass
     else:
         cli_validate.register(commands)
+    from aslrun.toolkit import cli_graph  # noqa: PLC0415 - the toolkit's command: aslrun graph
+
+    cli_graph.register(commands)
     for sub in {id(p): p for p in commands.choices.values()}.values():
         if isinstance(sub, _Parser):
             sub.streams = (stdout, stderr)
