@@ -410,3 +410,18 @@ def test_without_the_env_var(tmp_path: Path) -> None:
     env_config = mock_config_from_env({"SFN_MOCK_CONFIG": str(other)}, cwd=tmp_path)
     assert env_config is not None
     assert env_config.responses == {}
+
+
+def test_the_error_shown_in_docs_testing_md(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc = (Path(__file__).parent.parent / "docs" / "testing.md").read_text()
+    shown = doc.split("```text\n", 1)[1].split("```", 1)[0].rstrip("\n")
+    raw = aws_raw()
+    raw["MockedResponses"]["MockedLambdaRetry"]["1-2"]["Return"] = {}
+    raw["StateMachines"][MACHINE]["TestCases"]["HappyPath"]["SQSState"] = "MockedSQSSucess"
+    monkeypatch.chdir(tmp_path)
+    Path("MockConfigFile.json").write_text(json.dumps(raw))
+    with pytest.raises(MockConfigError) as caught:
+        load_mock_config("MockConfigFile.json")
+    assert str(caught.value) == shown
