@@ -527,3 +527,13 @@ def test_committed_picture_is_current() -> None:
         "StoppingWait",
         "StopRecording",
     }
+
+
+def test_execution_to_svg_and_notebook_repr() -> None:
+    ex = caught_run()
+    svg = ex.to_svg()
+    assert ex._repr_svg_() == svg
+    root = ET.fromstring(svg)
+    assert root.find(f"{SVG}title") is not None
+    assert root.find(f"{SVG}title").text == ex.name  # type: ignore[union-attr]
+    assert states(svg)["Big"].attrib["data-outcome"] == "caught"

@@ -29,6 +29,9 @@ class Execution(ExecutionCore):
     ``status`` is RUNNING until the scheduler has run it to its end.
     """
 
+    definition: Mapping[str, Any] | None = None
+    """The definition it runs (set by :meth:`StateMachine.start`; drawn by :meth:`to_svg`)."""
+
     @property
     def start_date(self) -> datetime:
         return to_datetime(self._start)
@@ -80,6 +83,16 @@ class Execution(ExecutionCore):
 
     def __repr__(self) -> str:
         return f"<Execution {self.name} {self.status}>"
+
+    def to_svg(self) -> str:
+        """A picture of this execution: states coloured by outcome (needs ``aslrun[graph]``)."""
+        from aslrun.toolkit.graph import to_svg  # noqa: PLC0415 - optional, loaded on use
+
+        return to_svg(self.definition or {}, self.history, title=self.name)
+
+    def _repr_svg_(self) -> str:
+        """Jupyter shows an execution as its picture."""
+        return self.to_svg()
 
 
 class StateMachine:
@@ -161,6 +174,7 @@ class StateMachine:
             start_time=clock.now(),
             history=History(),
         )
+        execution.definition = self.definition
         launch(
             execution,
             machine=self.machine,
