@@ -1,4 +1,5 @@
-"""Task handlers for the classroom workflow (examples/classroom.asl.json).
+"""Task handlers for the classroom workflows (examples/classroom.asl.json, its JSONata twin
+examples/classroom.jsonata.asl.json, and examples/serverless.yml).
 
 Each is written as a Lambda function would be, ``handler(event, context)``; aslrun passes a
 context whose ``now()`` is the simulated time.  ``HANDLERS`` maps each Lambda function name
@@ -6,6 +7,11 @@ context whose ``now()`` is the simulated time.  ``HANDLERS`` maps each Lambda fu
 ``aslrun run --handlers examples/classroom_handlers.py`` finds them.  The names
 ``start_recorder``/``send_live_ping``/``stop_recorder`` are those examples/serverless.yml
 deploys.
+
+The two definitions hand the recording id over differently: the JSONPath one passes the whole
+state data, where StartRecorder's result sits at ``$.recording`` (its ResultPath); the JSONata
+one keeps the id in a variable and passes ``{"recordingId": ...}`` as the Task's Arguments.
+The handlers read either shape.
 """
 
 from __future__ import annotations
@@ -20,12 +26,19 @@ def start_recorder(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 def send_live_ping(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Tell the live stream the class is on air."""
-    return {"recordingId": event["recording"]["recordingId"], "pingedAt": _iso(context.now())}
+    return {"recordingId": _recording_id(event), "pingedAt": _iso(context.now())}
 
 
 def stop_recorder(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Stop the recording started by StartRecorder."""
-    return {"recordingId": event["recording"]["recordingId"], "stoppedAt": _iso(context.now())}
+    return {"recordingId": _recording_id(event), "stoppedAt": _iso(context.now())}
+
+
+def _recording_id(event: dict[str, Any]) -> str:
+    """``{"recordingId": ...}`` (JSONata Arguments) or ``{"recording": {"recordingId": ...}}``."""
+    if "recordingId" in event:
+        return str(event["recordingId"])
+    return str(event["recording"]["recordingId"])
 
 
 def _iso(moment: Any) -> str:

@@ -2,7 +2,7 @@
 
 Start 2026-12-01T09:00:00Z, end 10:00:00Z, the clock starting the day before at 12:00:00Z:
 recording starts at 09:00:00, the live ping goes out at 09:01:00 (start + 60 s computed in
-JSONata) and recording stops at 10:00:00, with the recorder id carried in a variable.
+JSONata) and recording stops at 10:00:00, with the recording id carried in a variable.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def run_classroom() -> tuple[aslrun.Execution, list[tuple[str, str, Any]]]:
 
     def start(event: Any, context: Any) -> Any:
         calls.append(("StartRecorder", iso(context.now()), event))
-        return {"recorderId": "rec-42"}
+        return {"recordingId": "rec-42"}
 
     def ping(event: Any, context: Any) -> Any:
         calls.append(("SendLivePing", iso(context.now()), event))
@@ -35,7 +35,7 @@ def run_classroom() -> tuple[aslrun.Execution, list[tuple[str, str, Any]]]:
 
     def stop(event: Any, context: Any) -> Any:
         calls.append(("StopRecorder", iso(context.now()), event))
-        return {"stopped": True}
+        return {"stoppedAt": iso(context.now())}
 
     sm = aslrun.load(json.loads(EXAMPLE.read_text()))
     ex = sm.run(
@@ -57,15 +57,15 @@ def test_the_public_validate_function() -> None:
     assert [d for d in aslrun.validate(str(EXAMPLE)) if d.severity == "ERROR"] == []
 
 
-def test_exact_simulated_times_and_the_recorder_id_through_the_variable() -> None:
+def test_exact_simulated_times_and_the_recording_id_through_the_variable() -> None:
     ex, calls = run_classroom()
     assert ex.status == "SUCCEEDED", (ex.error, ex.cause)
     assert calls == [
         ("StartRecorder", "2026-12-01T09:00:00Z", {"classStart": "2026-12-01T09:00:00Z"}),
-        ("SendLivePing", "2026-12-01T09:01:00Z", {"recorderId": "rec-42"}),
-        ("StopRecorder", "2026-12-01T10:00:00Z", {"recorderId": "rec-42"}),
+        ("SendLivePing", "2026-12-01T09:01:00Z", {"recordingId": "rec-42"}),
+        ("StopRecorder", "2026-12-01T10:00:00Z", {"recordingId": "rec-42"}),
     ]
-    assert ex.output == {"recorderId": "rec-42", "stopped": True}
+    assert ex.output == {"recordingId": "rec-42", "stoppedAt": "2026-12-01T10:00:00Z"}
     assert iso(ex.start_date) == "2026-11-30T12:00:00Z"
     assert ex.stop_date is not None and iso(ex.stop_date) == "2026-12-01T10:00:00Z"
 
@@ -78,7 +78,7 @@ def test_history_records_the_assignment_and_the_waits() -> None:
         if e["type"].endswith("StateExited")
     }
     details = exited["StartRecording"]["stateExitedEventDetails"]
-    assert details["assignedVariables"] == {"recorderId": '"rec-42"'}
+    assert details["assignedVariables"] == {"recordingId": '"rec-42"'}
     assert [
         iso(exited[name]["timestamp"])
         for name in ("RecordingWait", "SendLivePingWait", "StoppingWait")
@@ -92,7 +92,7 @@ def test_start_is_free_to_move() -> None:
     def handler(name: str) -> Any:
         def call(event: Any, context: Any) -> Any:
             calls.append(f"{name}@{iso(context.now())}")
-            return {"recorderId": "r", "stopped": True}
+            return {"recordingId": "r", "stoppedAt": iso(context.now())}
 
         return call
 
