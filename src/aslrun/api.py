@@ -13,7 +13,7 @@ from aslrun._json import JSON, MAX_PAYLOAD_BYTES, dumps, size_in_bytes
 from aslrun.definition.build import parse_machine
 from aslrun.definition.model import Machine
 from aslrun.errors import DefinitionError, InvalidExecutionInput
-from aslrun.handlers.registry import ResourceRegistry
+from aslrun.handlers.registry import ResourceRegistry, require_freezegun
 from aslrun.runtime.clock import VirtualClock, to_datetime
 from aslrun.runtime.execution import ExecutionCore, ExecutionOptions, Identity, launch
 from aslrun.runtime.history import History
@@ -138,6 +138,7 @@ class StateMachine:
         ``freeze_time=True`` (needs freezegun) makes handlers that call ``datetime.now()`` or
         ``time.time()`` see the simulated time of their call.
         """
+        _check_handlers(handlers)
         registry = (
             handlers if isinstance(handlers, ResourceRegistry) else ResourceRegistry(handlers)
         )
@@ -163,6 +164,8 @@ class StateMachine:
     ) -> Execution:
         """Start an execution with explicit per-execution options (a service's entry point:
         its own invoker and one task-token table for all its executions)."""
+        if options.freeze_time:
+            require_freezegun()
         _check_input(input)
         name = name if name is not None else str(uuid.uuid4())
         identity = self._identity(name, options.seed)
@@ -224,6 +227,17 @@ class StateMachine:
         while not execution.done and clock.step():
             pass
         return execution
+
+
+def _check_handlers(handlers: object) -> None:
+    """``handlers`` is a mapping or a ResourceRegistry: say so, rather than fail on ``.items``."""
+    if handlers is None or isinstance(handlers, (Mapping, ResourceRegistry)):
+        return
+    raise TypeError(
+        "handlers must be a mapping of keys (a Resource, a Lambda function name, a state name "
+        "or a glob pattern) to callables, e.g. {'StartRecorder': start_recorder}, or an "
+        f"aslrun.ResourceRegistry; got {type(handlers).__name__}"
+    )
 
 
 def _check_input(value: JSON) -> None:

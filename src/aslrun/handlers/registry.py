@@ -27,9 +27,11 @@ from types import TracebackType
 from typing import Any, Final
 
 from aslrun._json import JSON
+from aslrun.errors import AslrunError
 
 __all__ = [
     "HandlerContext",
+    "MissingDependencyError",
     "ResourceInfo",
     "ResourceRegistry",
     "describe_resource",
@@ -39,6 +41,7 @@ __all__ = [
     "lambda_log_tail",
     "lambda_not_found",
     "qualified_function_arn",
+    "require_freezegun",
 ]
 
 Handler = Callable[..., Any]
@@ -120,6 +123,8 @@ class ResourceRegistry:
             self.register(key, fn)
 
     def register(self, key: str, handler: Handler) -> None:
+        if not isinstance(key, str):
+            raise TypeError(f"handler keys must be strings, not {type(key).__name__} ({key!r})")
         if not callable(handler):
             raise TypeError(f"the handler registered for {key!r} is not callable")
         self._exact[key] = handler
@@ -171,6 +176,21 @@ class ResourceRegistry:
         if freeze_time:
             return _call_frozen(handler, event, context, takes_context)
         return handler(event, context) if takes_context else handler(event)
+
+
+class MissingDependencyError(AslrunError, ImportError):
+    """An option needs an optional dependency that is not installed."""
+
+
+def require_freezegun() -> None:
+    """Refuse ``freeze_time`` before anything runs when freezegun is not installed."""
+    try:
+        import freezegun  # noqa: F401, PLC0415  (optional dependency: aslrun[freezegun])
+    except ImportError:
+        raise MissingDependencyError(
+            "freeze_time needs freezegun, which is not installed: "
+            "install aslrun[freezegun] (pip install 'aslrun[freezegun]')"
+        ) from None
 
 
 def _call_frozen(handler: Handler, event: JSON, context: HandlerContext, with_context: bool) -> Any:
