@@ -424,7 +424,7 @@ def test_malformed_input_file_names_the_file_and_the_position(tmp_path: Path) ->
     code, _, err = run("run", CLASSROOM, "--input-file", str(tmp_path / "missing.json"))
     assert code == ExitCode.INVALID_INPUT
     assert err == (
-        f"aslrun run: --input-file: cannot read {tmp_path / 'missing.json'}: "
+        f"aslrun run: --input-file {tmp_path / 'missing.json'}: cannot read: "
         "No such file or directory\n"
     )
 

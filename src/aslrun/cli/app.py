@@ -16,18 +16,20 @@ from __future__ import annotations
 
 import argparse
 import enum
+import itertools
 import json
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+from importlib import metadata
+from typing import TYPE_CHECKING, Any, Final, NoReturn, TextIO
 
-from aslrun.api import Execution, load
-from aslrun.cli import timeline
+from aslrun.api import Execution, StateMachine, load
+from aslrun.cli import inputs, timeline
 from aslrun.errors import AslrunError
-from aslrun.handlers.modules import collect_handlers, load_handler_module
-from aslrun.runtime.clock import RealClock, VirtualClock
+from aslrun.handlers.registry import function_name_of, require_freezegun
+from aslrun.runtime.clock import VirtualClock
+from aslrun.runtime.history import HistoryEvent
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -35,6 +37,11 @@ if TYPE_CHECKING:
 __all__ = ["ExitCode", "main", "run"]
 
 Handler = Callable[..., Any]
+
+_LIVE_ID_WIDTH: Final = 4  # the live timeline cannot know how many events will come
+_LIVE_STATE_WIDTH: Final = 40
+_HINT_KEYS: Final = 10
+_INTERNAL_TEXT: Final = 300
 
 
 class ExitCode(enum.IntEnum):
@@ -45,8 +52,7 @@ class ExitCode(enum.IntEnum):
     INVALID_INPUT = 2
 
 
-class UsageError(AslrunError):
-    """A command-line argument is malformed; the message names the option."""
+UsageError = inputs.UsageError
 
 
 class _Exit(Exception):
@@ -90,6 +96,9 @@ def _build_parser(stdout: TextIO, stderr: TextIO) -> _Parser:
         epilog="Exit status: 0 succeeded, 1 the execution did not succeed (or the definition "
         "has errors, for validate), 2 bad input: nothing was run.",
     )
+    parser.add_argument(
+        "--version", action="version", version=f"aslrun {_version()}", help="print the version"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_run(commands)
     try:
@@ -107,6 +116,13 @@ def _build_parser(stdout: TextIO, stderr: TextIO) -> _Parser:
     parser.streams = (stdout, stderr)
     parser.command_names = tuple(commands.choices)
     return parser
+
+
+def _version() -> str:
+    try:
+        return metadata.version("aslrun")
+    except metadata.PackageNotFoundError:  # run from a source tree that is not installed
+        return "unknown"
 
 
 def _add_run(commands: Any) -> None:
@@ -158,6 +174,12 @@ def _add_run_outputs(cmd: argparse.ArgumentParser) -> None:
     )
     cmd.add_argument("--name", help="the execution name (default: a UUID)")
     cmd.add_argument(
+        "--type",
+        choices=("STANDARD", "EXPRESS"),
+        default="STANDARD",
+        help="the state machine's type, as CreateStateMachine takes it (default: STANDARD)",
+    )
+    cmd.add_argument(
         "--output",
         choices=("text", "json"),
         default="text",
@@ -207,89 +229,158 @@ def _add_run_loading(cmd: argparse.ArgumentParser) -> None:
 def run_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """``aslrun run``: load, run to the end, report; returns an :class:`ExitCode`."""
     try:
-        clock = _clock(args.clock, args.start)
-        input_value = _input(args.input, args.input_file)
-        handlers = _handlers(args.handlers)
+        if args.freeze_time:
+            _require_freezegun()
+        clock = inputs.clock(args.clock, args.start)
+        name = inputs.execution_name(args.name)
+        input_value = inputs.execution_input(args.input, args.input_file)
+        handlers = inputs.handlers(args.handlers)
         machine = load(
             args.definition,
             state_machine=args.state_machine,
-            substitutions=_substitutions(args.sub),
+            substitutions=inputs.substitutions(args.sub),
             stage=args.stage,
             region=args.region,
+            type=args.type,
         )
     except AslrunError as exc:
         stderr.write(f"aslrun run: {exc}\n")
         return ExitCode.INVALID_INPUT
+    live = args.clock == "real" and args.output == "text"
     try:
-        execution = machine.run(
+        execution = machine.start(
             input_value,
             handlers=handlers,
             clock=clock,
-            name=args.name,
+            name=name,
             seed=args.seed,
             freeze_time=args.freeze_time,
         )
     except AslrunError as exc:  # e.g. an input over 256 KiB: refused before anything runs
         stderr.write(f"aslrun run: {exc}\n")
         return ExitCode.INVALID_INPUT
-    if args.output == "json":
-        json.dump(_describe(execution, history=args.history), stdout, indent=2, ensure_ascii=False)
-        stdout.write("\n")
+    if live:
+        _stream(machine, execution, clock, args, stdout)
     else:
-        stdout.write(f"{machine.name}: execution {execution.name} ({args.clock} clock)\n")
-        for line in timeline.render(execution, details=args.history, clock=args.clock):
-            stdout.write(line + "\n")
+        _run_to_end(execution, clock)
+        _report(machine, execution, args, stdout)
+    for hint in _missing_handler_hints(execution, handlers):
+        stderr.write(f"aslrun run: {hint}\n")
     return ExitCode.OK if execution.status == "SUCCEEDED" else ExitCode.EXECUTION_FAILED
 
 
-def _clock(kind: str, start: str | None) -> VirtualClock:
-    if kind == "real":
-        if start is not None:
-            raise UsageError("--start applies to the virtual clock only (not with --clock real)")
-        return RealClock()
-    if start is None:
-        return VirtualClock()
+def _require_freezegun() -> None:
     try:
-        return VirtualClock(start)
-    except (ValueError, OverflowError) as exc:
-        raise UsageError(f"--start: {start!r} is not an ISO 8601 time ({exc})") from None
-
-
-def _input(text: str | None, file: str | None) -> Any:
-    if file is not None:
-        try:
-            text = Path(file).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"--input-file: cannot read {file}: {exc.strerror}") from None
-        where = f"--input-file {file}"
-    elif text is None:
-        return {}
-    else:
-        where = "--input"
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UsageError(
-            f"{where}: invalid JSON at line {exc.lineno} column {exc.colno} "
-            f"(char {exc.pos}): {exc.msg}"
+        require_freezegun()
+    except ImportError:
+        raise inputs.UsageError(
+            "--freeze-time needs freezegun, which is not installed: install "
+            "aslrun[freezegun] (pip install 'aslrun[freezegun]')"
         ) from None
 
 
-def _handlers(specs: Sequence[str]) -> dict[str, Handler]:
-    handlers: dict[str, Handler] = {}
-    for spec in specs:
-        handlers.update(collect_handlers(load_handler_module(spec)))
-    return handlers
+def _run_to_end(execution: Execution, clock: VirtualClock) -> None:
+    while not execution.done and clock.step():
+        pass
 
 
-def _substitutions(items: Sequence[str]) -> dict[str, str]:
-    subs: dict[str, str] = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        if not sep or not name:
-            raise UsageError(f"--sub takes NAME=VALUE, got {item!r}")
-        subs[name] = value
-    return subs
+def _report(
+    machine: StateMachine, execution: Execution, args: argparse.Namespace, stdout: TextIO
+) -> None:
+    if args.output == "json":
+        json.dump(_describe(execution, history=args.history), stdout, indent=2, ensure_ascii=False)
+        stdout.write("\n")
+        return
+    stdout.write(f"{machine.name}: execution {execution.name} ({args.clock} clock)\n")
+    for line in timeline.render(execution, details=args.history, clock=args.clock):
+        stdout.write(line + "\n")
+
+
+def _stream(
+    machine: StateMachine,
+    execution: Execution,
+    clock: VirtualClock,
+    args: argparse.Namespace,
+    stdout: TextIO,
+) -> None:
+    """The real clock: each timeline line is printed as its event is recorded."""
+    names = timeline.definition_state_names(machine.definition)
+    table = timeline.Timeline(
+        width=min(max([0, *map(len, names)]), _LIVE_STATE_WIDTH),
+        id_width=_LIVE_ID_WIDTH,
+        details=args.history,
+    )
+
+    def show(event: HistoryEvent) -> None:
+        for line in table.lines(event.as_dict()):
+            stdout.write(line + "\n")
+        stdout.flush()
+
+    stdout.write(f"{machine.name}: execution {execution.name} ({args.clock} clock)\n")
+    stdout.write(table.header() + "\n")
+    for event in execution.events:  # recorded by start(): ExecutionStarted
+        show(event)
+    execution.events.listener = show
+    try:
+        _run_to_end(execution, clock)
+    finally:
+        execution.events.listener = None
+    for line in timeline.outcome(execution, args.clock):
+        stdout.write(line + "\n")
+
+
+def _missing_handler_hints(execution: Execution, handlers: Mapping[str, Handler]) -> list[str]:
+    """For each Lambda Task that found no handler, which keys exist and how to add one.
+
+    AWS's cause ("Function not found: ARN") stays as AWS writes it; this goes to stderr.  A
+    missing handler is a Lambda failure with no ``*Started`` event before it: the function
+    was never called (a handler raising the same error would have been started).
+    """
+    history = execution.history
+    hints: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    names = timeline.event_state_names(history)
+    for previous, event in itertools.pairwise(history):
+        if event["type"] not in ("LambdaFunctionFailed", "TaskFailed"):
+            continue
+        if not previous["type"].endswith("Scheduled"):
+            continue
+        failed = event.get("lambdaFunctionFailedEventDetails") or event.get(
+            "taskFailedEventDetails", {}
+        )
+        if failed.get("error") != "Lambda.ResourceNotFoundException":
+            continue
+        function = _scheduled_function(previous)
+        state = names.get(event["id"], "")
+        if (function, state) in seen:
+            continue
+        seen.add((function, state))
+        hints.append(_hint(function, state, sorted(handlers)))
+    return hints
+
+
+def _scheduled_function(event: Mapping[str, Any]) -> str:
+    details = event.get("lambdaFunctionScheduledEventDetails")
+    if details is not None:
+        value: Any = details.get("resource")
+    else:
+        try:
+            value = json.loads(event["taskScheduledEventDetails"]["parameters"]).get("FunctionName")
+        except (KeyError, TypeError, ValueError, AttributeError):
+            value = None
+    return function_name_of(value) or str(value)
+
+
+def _hint(function: str, state: str, keys: list[str]) -> str:
+    shown = ", ".join(repr(k) for k in keys[:_HINT_KEYS]) or "none"
+    if len(keys) > _HINT_KEYS:
+        shown += f", ... ({len(keys)} in all)"
+    return (
+        f"no handler for the Lambda function {function!r} (Task state {state!r}); "
+        f"registered handler keys: {shown}. Register one in a --handlers module: "
+        f"HANDLERS = {{{function!r}: fn}}, or decorate fn with @aslrun.handler({function!r}) "
+        "(the state's name or a glob over the Resource match too)"
+    )
 
 
 def _describe(execution: Execution, *, history: bool) -> dict[str, Any]:
@@ -308,7 +399,11 @@ def _iso(value: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
-    """Parse ``argv`` (without the program name), run the command, return its exit code."""
+    """Parse ``argv`` (without the program name), run the command, return its exit code.
+
+    Whatever goes wrong ends in one line on ``stderr`` and an exit code, never a traceback:
+    an exception no command expected is reported as a bug (exit 2).
+    """
     parser = _build_parser(stdout, stderr)
     try:
         args = parser.parse_args(list(argv))
@@ -320,8 +415,25 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         stderr.write(parser.format_usage())
         stderr.write(f"aslrun: error: a command is required ({', '.join(commands)})\n")
         return ExitCode.INVALID_INPUT
-    status: int = func(args, stdout, stderr)
+    try:
+        status: int = func(args, stdout, stderr)
+    except Exception as exc:  # the last net; each known failure has its own message
+        stderr.write(_internal_error(args, exc) + "\n")
+        return ExitCode.INVALID_INPUT
     return status
+
+
+def _internal_error(args: argparse.Namespace, exc: Exception) -> str:
+    files = [getattr(args, "definition", None), getattr(args, "file", None)]
+    files += getattr(args, "files", None) or []
+    where = "".join(f"{f}: " for f in files if f is not None)
+    text = " ".join(str(exc).split())
+    if len(text) > _INTERNAL_TEXT:
+        text = text[: _INTERNAL_TEXT - 3] + "..."
+    return (
+        f"aslrun {args.command}: {where}internal error: {type(exc).__name__}: {text} "
+        "(this is a bug in aslrun; please report it)"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

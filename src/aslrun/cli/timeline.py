@@ -20,7 +20,16 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-__all__ = ["describe_event", "format_duration", "format_time", "render"]
+__all__ = [
+    "Timeline",
+    "definition_state_names",
+    "describe_event",
+    "event_state_names",
+    "format_duration",
+    "format_time",
+    "outcome",
+    "render",
+]
 
 _PAYLOAD_WIDTH = 72
 _EXECUTION_EVENTS = frozenset(
@@ -146,18 +155,21 @@ def describe_event(event: Mapping[str, Any], exits: Mapping[int, datetime]) -> s
     return text + _failure(details)
 
 
-def _state_names(history: Sequence[Mapping[str, Any]]) -> dict[int, str]:
+def event_state_names(history: Sequence[Mapping[str, Any]]) -> dict[int, str]:
     """Each event's state: its own ``name``, else that of the event it follows."""
     names: dict[int, str] = {}
     for event in history:
-        if event["type"] in _EXECUTION_EVENTS:
-            names[event["id"]] = ""
-            continue
-        name = _details(event).get("name")
-        if not isinstance(name, str):
-            name = names.get(event["previousEventId"], "")
-        names[event["id"]] = name
+        names[event["id"]] = _state_name(event, names)
     return names
+
+
+def _state_name(event: Mapping[str, Any], names: Mapping[int, str]) -> str:
+    if event["type"] in _EXECUTION_EVENTS:
+        return ""
+    name = _details(event).get("name")
+    if not isinstance(name, str):
+        name = names.get(event["previousEventId"], "")
+    return name
 
 
 def _wait_exits(history: Sequence[Mapping[str, Any]]) -> dict[int, datetime]:
@@ -168,29 +180,71 @@ def _wait_exits(history: Sequence[Mapping[str, Any]]) -> dict[int, datetime]:
     return exits
 
 
-def render(execution: _Run, *, details: bool = False, clock: str = "virtual") -> Iterator[str]:
-    """The lines of the timeline and outcome of a finished execution.
+def definition_state_names(definition: Mapping[str, Any]) -> list[str]:
+    """Every state name of a definition, nested ones (Parallel branches, Map processors) too."""
+    found: list[str] = []
+    pending: list[Any] = [definition]
+    while pending:
+        machine = pending.pop()
+        states = machine.get("States") if isinstance(machine, Mapping) else None
+        if not isinstance(states, Mapping):
+            continue
+        for name, state in states.items():
+            found.append(str(name))
+            if not isinstance(state, Mapping):
+                continue
+            branches = state.get("Branches")
+            if isinstance(branches, list):
+                pending.extend(branches)
+            pending.extend(state.get(key) for key in ("ItemProcessor", "Iterator"))
+    return found
 
-    With ``details``, each event is followed by its ``*EventDetails`` as compact JSON.
-    ``clock`` names the clock the run used, for the closing line.
+
+class Timeline:
+    """The timeline's lines, one event at a time: for a finished run or one in progress.
+
+    ``width`` is the STATE column's, ``id_width`` the ``#`` column's.  ``exits`` (the exit
+    time of each WaitStateEntered event, known only once a run has finished) lets a Wait's
+    entry say how long it waits.  With ``details``, each event is followed by its
+    ``*EventDetails`` as compact JSON.
     """
-    history = execution.history
-    names = _state_names(history)
-    exits = _wait_exits(history)
-    width = max([len("STATE"), *(len(n) for n in names.values())])
-    id_width = len(str(len(history)))
-    yield f"{'#'.rjust(id_width)}  {'TIME':<24}  {'STATE':<{width}}  WHAT"
-    for event in history:
-        line = (
-            f"{str(event['id']).rjust(id_width)}  {format_time(event['timestamp'])}  "
-            f"{names[event['id']]:<{width}}  {describe_event(event, exits)}"
-        )
-        yield line
-        if details:
+
+    def __init__(
+        self,
+        *,
+        width: int,
+        id_width: int,
+        exits: Mapping[int, datetime] | None = None,
+        details: bool = False,
+    ) -> None:
+        self.width = max(width, len("STATE"))
+        self.id_width = id_width
+        self.exits: Mapping[int, datetime] = exits or {}
+        self.details = details
+        self._names: dict[int, str] = {}
+
+    def header(self) -> str:
+        return f"{'#'.rjust(self.id_width)}  {'TIME':<24}  {'STATE':<{self.width}}  WHAT"
+
+    def lines(self, event: Mapping[str, Any]) -> list[str]:
+        """The line (and with ``details``, the details line) of the next event."""
+        name = _state_name(event, self._names)
+        self._names[event["id"]] = name
+        out = [
+            f"{str(event['id']).rjust(self.id_width)}  {format_time(event['timestamp'])}  "
+            f"{name:<{self.width}}  {describe_event(event, self.exits)}"
+        ]
+        if self.details:
             shown = _details(event)
             if shown:
                 text = json.dumps(shown, ensure_ascii=False, separators=(",", ":"))
-                yield f"{' ' * id_width}  {text}"
+                out.append(f"{' ' * self.id_width}  {text}")
+        return out
+
+
+def outcome(execution: _Run, clock: str) -> Iterator[str]:
+    """The closing lines: a blank line, the status and time taken, then output or failure."""
+    history = execution.history
     yield ""
     if history:
         spent = (history[-1]["timestamp"] - history[0]["timestamp"]).total_seconds()
@@ -204,3 +258,23 @@ def render(execution: _Run, *, details: bool = False, clock: str = "virtual") ->
             yield f"error: {execution.error}"
         if execution.cause is not None:
             yield f"cause: {execution.cause}"
+
+
+def render(execution: _Run, *, details: bool = False, clock: str = "virtual") -> Iterator[str]:
+    """The lines of the timeline and outcome of a finished execution.
+
+    With ``details``, each event is followed by its ``*EventDetails`` as compact JSON.
+    ``clock`` names the clock the run used, for the closing line.
+    """
+    history = execution.history
+    names = event_state_names(history)
+    table = Timeline(
+        width=max([0, *(len(n) for n in names.values())]),
+        id_width=len(str(len(history))),
+        exits=_wait_exits(history),
+        details=details,
+    )
+    yield table.header()
+    for event in history:
+        yield from table.lines(event)
+    yield from outcome(execution, clock)
