@@ -497,3 +497,184 @@ def test_python_dash_m_aslrun() -> None:
     assert done.returncode == 0
     assert done.stdout.startswith("usage: aslrun")
     assert "run" in done.stdout
+
+
+# -- issue 10: what a new user hit ---------------------------------------------------------------
+
+
+def test_version_prints_the_installed_version() -> None:
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    version = re.search(r'^version = "([^"]+)"$', pyproject, re.MULTILINE)
+    assert version is not None
+    code, out, err = run("--version")
+    assert (code, out, err) == (ExitCode.OK, f"aslrun {version.group(1)}\n", "")
+
+
+def test_express_type_gives_an_express_execution_arn(tmp_path: Path) -> None:
+    # AWS: an Express execution's ARN is
+    # arn:aws:states:REGION:ACCOUNT:express:MACHINE:EXECUTION-NAME:EXECUTION-ID.
+    path = machine(tmp_path, {"Hi": {"Type": "Pass", "End": True}})
+    code, out, _ = run("run", path, "--type", "EXPRESS", "--name", "x1", "--output", "json")
+    assert code == ExitCode.OK
+    arn = json.loads(out)["executionArn"]
+    assert re.fullmatch(
+        r"arn:aws:states:us-east-1:123456789012:express:StateMachine:x1:"
+        r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}",
+        arn,
+    ), arn
+    code, out, _ = run("run", path, "--type", "STANDARD", "--name", "x1", "--output", "json")
+    assert json.loads(out)["executionArn"] == (
+        "arn:aws:states:us-east-1:123456789012:execution:StateMachine:x1"
+    )
+    code, out, err = run("run", path, "--type", "express")
+    assert (code, out) == (ExitCode.INVALID_INPUT, "")
+    assert "argument --type: invalid choice: 'express' (choose from 'STANDARD', 'EXPRESS')" in err
+
+
+def test_freeze_time_without_freezegun_is_refused_before_anything_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "freezegun", None)  # `import freezegun` now fails
+    called = tmp_path / "called"
+    handlers = write(
+        tmp_path / "h.py",
+        f"""
+        def F(event):
+            open({str(called)!r}, "w").close()
+            return 1
+        HANDLERS = {{"F": F}}
+        """,
+    )
+    code, out, err = run(*DEMO[:2], "--freeze-time", "--handlers", handlers)
+    assert (code, out) == (ExitCode.INVALID_INPUT, "")
+    assert err == (
+        "aslrun run: --freeze-time needs freezegun, which is not installed: install "
+        "aslrun[freezegun] (pip install 'aslrun[freezegun]')\n"
+    )
+    assert not called.exists()
+
+
+LEGACY_F = "arn:aws:lambda:us-east-1:123456789012:function:F"
+
+
+@pytest.mark.parametrize(
+    "task",
+    [
+        {"Resource": LEGACY_F},
+        {"Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "F"}},
+        {"Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": LEGACY_F}},
+    ],
+    ids=["legacy-arn", "invoke-name", "invoke-arn"],
+)
+def test_a_missing_lambda_handler_names_the_keys_and_how_to_register_one(
+    tmp_path: Path, task: dict[str, object]
+) -> None:
+    path = machine(tmp_path, {"Notify": {"Type": "Task", **task, "End": True}})
+    code, out, err = run("run", path, "--handlers", HANDLERS, "--output", "json")
+    assert code == ExitCode.EXECUTION_FAILED
+    described = json.loads(out)
+    # The cause stays AWS's text (recorded: "Function not found: <function ARN> (Service:
+    # AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; ...").
+    assert described["error"] == "Lambda.ResourceNotFoundException"
+    assert described["cause"].startswith(f"Function not found: {LEGACY_F} (Service: AWSLambda;")
+    assert "registered" not in described["cause"]
+    keys = (
+        "'SendLivePing', 'StartRecorder', 'StopRecorder', 'sendLivePing', 'startRecorder', "
+        "'stopRecorder'"
+    )
+    assert err == (
+        f"aslrun run: no handler for the Lambda function 'F' (Task state 'Notify'); "
+        f"registered handler keys: {keys}. Register one in a --handlers module: "
+        "HANDLERS = {'F': fn}, or decorate fn with @aslrun.handler('F') "
+        "(the state's name or a glob over the Resource match too)\n"
+    )
+
+
+def test_no_hint_when_the_handler_itself_raises_function_not_found(tmp_path: Path) -> None:
+    handlers = write(
+        tmp_path / "h.py",
+        """
+        import aslrun
+        def F(event):
+            raise aslrun.TaskFailed("Lambda.ResourceNotFoundException", "gone")
+        HANDLERS = {"F": F}
+        """,
+    )
+    path = machine(tmp_path, {"T": {"Type": "Task", "Resource": LEGACY_F, "End": True}})
+    code, out, err = run("run", path, "--handlers", handlers)
+    assert (code, err) == (ExitCode.EXECUTION_FAILED, "")
+    assert "error: Lambda.ResourceNotFoundException" in out.splitlines()
+
+
+def test_the_real_clock_prints_each_line_as_its_event_happens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each timeline line reaches stdout as its event is recorded: the Lambda's scheduled and
+    started lines are written before the handler runs, its result line after."""
+    write(
+        tmp_path / "live_probe_handlers.py",
+        """
+        LOG = []
+        def F(event):
+            LOG.append(("handler", None))
+            return {"ok": True}
+        HANDLERS = {"F": F}
+        """,
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import live_probe_handlers  # type: ignore[import-not-found]
+
+    log: list[tuple[str, object]] = live_probe_handlers.LOG
+
+    class Stream(io.StringIO):
+        def write(self, text: str) -> int:
+            log.append(("out", text))
+            return super().write(text)
+
+    path = machine(tmp_path, {"T": {"Type": "Task", "Resource": LEGACY_F, "End": True}})
+    stdout = Stream()
+    code = cli.run(
+        ["run", path, "--clock", "real", "--handlers", "live_probe_handlers"],
+        stdout=stdout,
+        stderr=io.StringIO(),
+    )
+    assert code == ExitCode.OK
+    order = [
+        "handler" if kind == "handler" else str(text).split("  ")[-1].strip()
+        for kind, text in log
+        if kind == "handler" or "Lambda function" in str(text)
+    ]
+    assert order == [
+        "Lambda function F scheduled, input {}",
+        "Lambda function started",
+        "handler",
+        'Lambda function succeeded, output {"ok":true}',
+    ]
+    lines = stdout.getvalue().splitlines()
+    assert lines[1] == "   #  TIME                      STATE  WHAT"
+    assert [line[:4] for line in lines[2:9]] == [
+        "   1",
+        "   2",
+        "   3",
+        "   4",
+        "   5",
+        "   6",
+        "   7",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("a b", "aslrun run: --name: 'a b': ' ' is not allowed in an execution name"),
+        ("x" * 81, "aslrun run: --name: an execution name has 1 to 80 characters, got 81"),
+        ("", "aslrun run: --name: an execution name has 1 to 80 characters, got 0"),
+        ("a/b", "aslrun run: --name: 'a/b': '/' is not allowed in an execution name"),
+    ],
+)
+def test_execution_names_follow_aws_rules(name: str, message: str) -> None:
+    # AWS (service quotas, "Names"): 1-80 characters; no whitespace, wildcards, brackets,
+    # " # % \ ^ | ~ ` $ & , ; : / or control characters.
+    code, out, err = run("run", CLASSROOM, "--name", name)
+    assert (code, out) == (ExitCode.INVALID_INPUT, "")
+    assert err.startswith(message)
