@@ -573,10 +573,12 @@ def test_a_missing_lambda_handler_names_the_keys_and_how_to_register_one(
     code, out, err = run("run", path, "--handlers", HANDLERS, "--output", "json")
     assert code == ExitCode.EXECUTION_FAILED
     described = json.loads(out)
-    # The cause stays AWS's text (recorded: "Function not found: <function ARN> (Service:
+    # The cause stays AWS's text (recorded: "Function not found: <qualified ARN> (Service:
     # AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; ...").
     assert described["error"] == "Lambda.ResourceNotFoundException"
-    assert described["cause"].startswith(f"Function not found: {LEGACY_F} (Service: AWSLambda;")
+    assert described["cause"].startswith(
+        f"Function not found: {LEGACY_F}:$LATEST (Service: AWSLambda;"
+    )
     assert "registered" not in described["cause"]
     keys = (
         "'SendLivePing', 'StartRecorder', 'StopRecorder', 'sendLivePing', 'startRecorder', "

@@ -190,8 +190,10 @@ def _input_file(tmp_path: Path, name: str, data: bytes) -> str:
         (["--input", "[Infinity]"], "--input: invalid JSON: Infinity is not a JSON number"),
         (["--input", "9" * 5000], "--input: a number is too long to read"),
         (["--input", "[" * 100_000 + "]" * 100_000], "--input: nested too deeply to read"),
-        (["--input", '"' + "x" * 262_143 + '"'], "--input: 262145 bytes; an execution input"),
-        (["--input", '"\\ud800"'], "the execution input is not JSON"),
+        (
+            ["--input", '"' + "x" * 262_143 + '"'],
+            "--input: the execution input is 262145 bytes; the maximum is 262144 bytes",
+        ),
         (["--start", "yesterday"], "--start: 'yesterday' is not an ISO 8601 time"),
         (["--start", "99999-01-01T00:00:00Z"], "--start: '99999-01-01T00:00:00Z'"),
         (["--clock", "real", "--start", "2026-12-01T09:00:00Z"], "--start applies"),
@@ -244,7 +246,16 @@ def test_a_malformed_command_line_is_a_usage_error(
     ("label", "data", "names"),
     [
         ("not-utf8", b'{"a": "caf\xe9"}', "not UTF-8 text (byte 10)"),
-        ("over-256-kib", b'{"a": "' + b"x" * 262_144 + b'"}', "more than 262144 bytes"),
+        (
+            "over-256-kib",
+            b'{"a": "' + b"x" * 262_144 + b'"}',
+            "the execution input is 262152 bytes; the maximum is 262144 bytes",
+        ),
+        (
+            "over-4-mib",
+            b'"' + b" " * (4 * 1024 * 1024) + b'"',
+            "more than 4194304 bytes; an execution input is at most 262144 bytes of JSON",
+        ),
         ("deep", b"[" * 100_000 + b"]" * 100_000, "nested too deeply to read"),
         ("nan", b'{"a": NaN}', "invalid JSON: NaN is not a JSON number"),
         ("invalid", b'{"a": }', "invalid JSON at line 1 column 7 (char 6)"),

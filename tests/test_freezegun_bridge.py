@@ -76,5 +76,6 @@ def test_the_cli_flag_and_an_oversize_input(tmp_path: Any) -> None:
     code = run([*argv, "--input-file", str(big)], stdout=out, stderr=err)
     assert code == 2
     assert err.getvalue() == (
-        "aslrun run: the execution input is 262146 bytes; the maximum is 262144 bytes\n"
+        f"aslrun run: --input-file {big}: the execution input is 262146 bytes; "
+        "the maximum is 262144 bytes\n"
     )

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import enum
-import itertools
 import json
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -25,9 +24,9 @@ from importlib import metadata
 from typing import TYPE_CHECKING, Any, Final, NoReturn, TextIO
 
 from aslrun.api import Execution, StateMachine, load
-from aslrun.cli import inputs, timeline
-from aslrun.errors import AslrunError
-from aslrun.handlers.registry import function_name_of, require_freezegun
+from aslrun.cli import hints, inputs, timeline
+from aslrun.errors import AslrunError, InvalidExecutionInput
+from aslrun.handlers.registry import require_freezegun
 from aslrun.runtime.clock import VirtualClock
 from aslrun.runtime.history import HistoryEvent
 
@@ -40,7 +39,6 @@ Handler = Callable[..., Any]
 
 _LIVE_ID_WIDTH: Final = 4  # the live timeline cannot know how many events will come
 _LIVE_STATE_WIDTH: Final = 40
-_HINT_KEYS: Final = 10
 _INTERNAL_TEXT: Final = 300
 
 
@@ -256,7 +254,11 @@ def run_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
             seed=args.seed,
             freeze_time=args.freeze_time,
         )
-    except AslrunError as exc:  # e.g. an input over 256 KiB: refused before anything runs
+    except InvalidExecutionInput as exc:  # e.g. over 256 KiB: refused before anything runs
+        source = "--input" if args.input is not None else f"--input-file {args.input_file}"
+        stderr.write(f"aslrun run: {source}: {exc}\n")
+        return ExitCode.INVALID_INPUT
+    except AslrunError as exc:
         stderr.write(f"aslrun run: {exc}\n")
         return ExitCode.INVALID_INPUT
     if live:
@@ -264,7 +266,7 @@ def run_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
     else:
         _run_to_end(execution, clock)
         _report(machine, execution, args, stdout)
-    for hint in _missing_handler_hints(execution, handlers):
+    for hint in hints.missing_handlers(execution.history, handlers, machine.function_aliases):
         stderr.write(f"aslrun run: {hint}\n")
     return ExitCode.OK if execution.status == "SUCCEEDED" else ExitCode.EXECUTION_FAILED
 
@@ -327,60 +329,6 @@ def _stream(
         execution.events.listener = None
     for line in timeline.outcome(execution, args.clock):
         stdout.write(line + "\n")
-
-
-def _missing_handler_hints(execution: Execution, handlers: Mapping[str, Handler]) -> list[str]:
-    """For each Lambda Task that found no handler, which keys exist and how to add one.
-
-    AWS's cause ("Function not found: ARN") stays as AWS writes it; this goes to stderr.  A
-    missing handler is a Lambda failure with no ``*Started`` event before it: the function
-    was never called (a handler raising the same error would have been started).
-    """
-    history = execution.history
-    hints: list[str] = []
-    seen: set[tuple[str, str]] = set()
-    names = timeline.event_state_names(history)
-    for previous, event in itertools.pairwise(history):
-        if event["type"] not in ("LambdaFunctionFailed", "TaskFailed"):
-            continue
-        if not previous["type"].endswith("Scheduled"):
-            continue
-        failed = event.get("lambdaFunctionFailedEventDetails") or event.get(
-            "taskFailedEventDetails", {}
-        )
-        if failed.get("error") != "Lambda.ResourceNotFoundException":
-            continue
-        function = _scheduled_function(previous)
-        state = names.get(event["id"], "")
-        if (function, state) in seen:
-            continue
-        seen.add((function, state))
-        hints.append(_hint(function, state, sorted(handlers)))
-    return hints
-
-
-def _scheduled_function(event: Mapping[str, Any]) -> str:
-    details = event.get("lambdaFunctionScheduledEventDetails")
-    if details is not None:
-        value: Any = details.get("resource")
-    else:
-        try:
-            value = json.loads(event["taskScheduledEventDetails"]["parameters"]).get("FunctionName")
-        except (KeyError, TypeError, ValueError, AttributeError):
-            value = None
-    return function_name_of(value) or str(value)
-
-
-def _hint(function: str, state: str, keys: list[str]) -> str:
-    shown = ", ".join(repr(k) for k in keys[:_HINT_KEYS]) or "none"
-    if len(keys) > _HINT_KEYS:
-        shown += f", ... ({len(keys)} in all)"
-    return (
-        f"no handler for the Lambda function {function!r} (Task state {state!r}); "
-        f"registered handler keys: {shown}. Register one in a --handlers module: "
-        f"HANDLERS = {{{function!r}: fn}}, or decorate fn with @aslrun.handler({function!r}) "
-        "(the state's name or a glob over the Resource match too)"
-    )
 
 
 def _describe(execution: Execution, *, history: bool) -> dict[str, Any]:

@@ -1,9 +1,9 @@
 """Reading the values of ``aslrun run``'s options: each failure is a :class:`UsageError` whose
 message names the option (and the file), never a traceback.
 
-* ``--input`` / ``--input-file``: JSON text of at most 262,144 bytes, the limit StartExecution
-  sets on its ``input`` string (whitespace counts, as it does on AWS); a file must be a regular
-  file of UTF-8 text (a FIFO or a device is refused before it is opened, so nothing blocks).
+* ``--input`` / ``--input-file``: JSON text; a file must be a regular file of UTF-8 text of at
+  most :data:`MAX_INPUT_FILE_BYTES` (a FIFO or a device is refused before it is opened, so
+  nothing blocks).  The 256 KiB limit on the input itself is checked by ``start()``.
 * ``--handlers``: a ``.py`` file or an absolute dotted module name.
 * ``--start``, ``--sub``, ``--name``.
 """
@@ -33,8 +33,9 @@ __all__ = [
 
 Handler = Callable[..., Any]
 
-MAX_INPUT_BYTES: Final = MAX_PAYLOAD_BYTES
-"""StartExecution's ``input``: "Maximum length of 262144" (the API reference), UTF-8 bytes."""
+MAX_INPUT_FILE_BYTES: Final = 16 * MAX_PAYLOAD_BYTES
+"""The most of an --input-file read: 4 MiB, room for any indentation of an input whose
+compact JSON fits AWS's 256 KiB; a larger file cannot hold a valid input."""
 
 NAME_MAX_LENGTH: Final = 80
 _NAME_FORBIDDEN: Final = frozenset(' \t\n\r\f\v?*<>{}[]"#%\\^|~`$&,;:/')
@@ -76,13 +77,13 @@ def _read_input_file(file: str) -> str:
         raise UsageError(f"{where}: is {_file_kind(info.st_mode)}; give a file of JSON text")
     try:
         with open(file, "rb") as stream:
-            raw = stream.read(MAX_INPUT_BYTES + 1)
+            raw = stream.read(MAX_INPUT_FILE_BYTES + 1)
     except OSError as exc:
         raise UsageError(f"{where}: cannot read: {exc.strerror or exc}") from None
-    if len(raw) > MAX_INPUT_BYTES:
+    if len(raw) > MAX_INPUT_FILE_BYTES:
         raise UsageError(
-            f"{where}: more than {MAX_INPUT_BYTES} bytes; an execution input is at most "
-            f"{MAX_INPUT_BYTES} bytes of JSON text (StartExecution's limit)"
+            f"{where}: more than {MAX_INPUT_FILE_BYTES} bytes; an execution input is at most "
+            f"{MAX_PAYLOAD_BYTES} bytes of JSON"
         )
     try:
         return raw.decode("utf-8")
@@ -99,12 +100,6 @@ def execution_input(text: str | None, file: str | None) -> Any:
         return {}
     else:
         where = "--input"
-        size = len(text.encode("utf-8", "surrogatepass"))
-        if size > MAX_INPUT_BYTES:
-            raise UsageError(
-                f"{where}: {size} bytes; an execution input is at most {MAX_INPUT_BYTES} "
-                "bytes of JSON text (StartExecution's limit)"
-            )
     try:
         return json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
