@@ -537,3 +537,72 @@ def test_execution_to_svg_and_notebook_repr() -> None:
     assert root.find(f"{SVG}title") is not None
     assert root.find(f"{SVG}title").text == ex.name  # type: ignore[union-attr]
     assert states(svg)["Big"].attrib["data-outcome"] == "caught"
+
+
+class Busy(Exception):
+    """The job service is busy: Submit's Retry catches it by name."""
+
+
+def polling_run() -> tuple[aslrun.StateMachine, aslrun.Execution]:
+    """tests/toolkit_data/polling.asl.json: Submit is busy once, the job is done on poll 3."""
+    calls = {"Submit": 0, "Poll": 0}
+
+    def submit(event: Any, context: Any = None) -> Any:
+        calls["Submit"] += 1
+        if calls["Submit"] == 1:
+            raise Busy("the job service is busy")
+        return {"status": "RUNNING"}
+
+    def poll(event: Any, context: Any = None) -> Any:
+        calls["Poll"] += 1
+        return {"status": "DONE" if calls["Poll"] == 3 else "RUNNING"}
+
+    machine = aslrun.load(ROOT / "tests" / "toolkit_data" / "polling.asl.json", name="Polling")
+    return machine, machine.run({}, handlers={"Submit": submit, "Poll": poll}, name="poll-1")
+
+
+POLLING_OUTCOMES = {
+    "Submit": "retried",
+    "Pause": "succeeded",
+    "Poll": "succeeded",
+    "Done?": "succeeded",
+    "Finish": "succeeded",
+    "Notify": "not-reached",
+    "Failed": "not-reached",
+}
+POLLING_TAKEN = {
+    ("__start__", "Submit"),
+    ("Submit", "Pause"),
+    ("Pause", "Poll"),
+    ("Poll", "Done?"),
+    ("Done?", "Pause"),
+    ("Done?", "Finish"),
+    ("Finish", "__end__"),
+}
+
+
+def test_polling_loop_outcomes() -> None:
+    _, ex = polling_run()
+    assert ex.status == "SUCCEEDED"
+    overlay = read_history(ex.history)
+    assert overlay.states["Poll"] == StateRecord(entered=3, exited=3)
+    assert overlay.states["Submit"] == StateRecord(entered=1, exited=1, retried=1)
+    svg = ex.to_svg()
+    assert {n: g.attrib["data-outcome"] for n, g in states(svg).items()} == POLLING_OUTCOMES
+    counts = {
+        n: t.text
+        for n, g in states(svg).items()
+        for t in g.iter(f"{SVG}text")
+        if t.attrib.get("class") == "count"
+    }
+    assert counts == {"Pause": "×3", "Poll": "×3", "Done?": "×3"}
+    taken = {p for p, g in links(svg).items() if g.attrib["class"] == "link taken"}
+    assert taken == POLLING_TAKEN
+
+
+def test_committed_polling_picture_shows_the_run() -> None:
+    """docs/images/polling.svg is polling_run()'s picture (docs/testing.md shows it)."""
+    svg = (ROOT / "docs" / "images" / "polling.svg").read_text()
+    assert {n: g.attrib["data-outcome"] for n, g in states(svg).items()} == POLLING_OUTCOMES
+    taken = {p for p, g in links(svg).items() if g.attrib["class"] == "link taken"}
+    assert taken == POLLING_TAKEN

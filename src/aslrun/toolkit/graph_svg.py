@@ -158,6 +158,13 @@ def _box(box: Box, overlay: Overlay | None) -> Iterator[str]:
         f'<text class="detail" x="{_f(cx)}" y="{_f(box.y + 40)}" text-anchor="middle" '
         f'font-size="12" fill="#545b64">{escape(node.detail)}</text>'
     )
+    record = overlay.states.get(node.name) if overlay is not None else None
+    if record is not None and record.entered > 1:
+        inset = 20 if node.type in ("Choice", "Wait") else 7  # clear of the slanted sides
+        yield (
+            f'<text class="count" x="{_f(box.x + box.w - inset)}" y="{_f(box.y + 14)}" '
+            f'text-anchor="end" font-size="11" fill="{stroke}">×{record.entered}</text>'
+        )
     yield "</g>"
 
 
