@@ -24,14 +24,13 @@ from aslrun.errors import (
 )
 from aslrun.handlers.modules import handler
 from aslrun.handlers.registry import HandlerContext, ResourceRegistry
-from aslrun.runtime.clock import Clock, RealClock, VirtualClock
+from aslrun.runtime.clock import RealClock, VirtualClock
 
 TaskFailed = StatesError
 """Raise ``TaskFailed(error, cause)`` from a handler to fail its Task with that error name."""
 
 __all__ = [
     "AslrunError",
-    "Clock",
     "DefinitionError",
     "Diagnostic",
     "Execution",
@@ -48,3 +47,12 @@ __all__ = [
     "load",
     "validate",
 ]
+
+
+def __dir__() -> list[str]:
+    """Only the public names: the subpackages imported above are attributes of the package
+    (``aslrun.api`` keeps working) but not part of its documented surface."""
+    return sorted(__all__)
+
+
+del annotations  # the __future__ feature object, bound by the import above; not API

@@ -11,7 +11,6 @@ __all__ = [
     "deep_copy",
     "dumps",
     "json_type_name",
-    "loads",
     "size_in_bytes",
 ]
 
@@ -27,11 +26,6 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan
 def dumps(value: JSON) -> str:
     """Compact JSON as AWS writes it: no spaces, key order kept, numbers as they are."""
     return _ENCODER.encode(value)
-
-
-def loads(text: str | bytes) -> JSON:
-    """Parse JSON text; numbers keep their form (``1.0`` stays a float)."""
-    return json.loads(text)
 
 
 def size_in_bytes(value: JSON) -> int:

@@ -11,7 +11,9 @@ from typing import Any
 
 from aslrun._json import JSON, MAX_PAYLOAD_BYTES, dumps, size_in_bytes
 from aslrun.definition.build import parse_machine
+from aslrun.definition.loader import load_definition
 from aslrun.definition.model import Machine
+from aslrun.definition.validate import iter_diagnostics
 from aslrun.errors import DefinitionError, InvalidExecutionInput
 from aslrun.handlers.registry import ResourceRegistry, require_freezegun
 from aslrun.runtime.clock import VirtualClock, to_datetime
@@ -271,9 +273,6 @@ def load(
     the machine, else ``"StateMachine"``.  Raises ``LoadError`` for unreadable input and
     ``DefinitionError`` (every problem, located) for an invalid definition.
     """
-    from aslrun.definition.loader import load_definition  # noqa: PLC0415
-    from aslrun.definition.validate import iter_diagnostics  # noqa: PLC0415
-
     loaded = load_definition(
         source,
         state_machine=state_machine,

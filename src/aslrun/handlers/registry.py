@@ -23,11 +23,13 @@ import traceback
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from types import TracebackType
 from typing import Any, Final
 
 from aslrun._json import JSON
 from aslrun.errors import AslrunError
+from aslrun.runtime.clock import to_datetime
 
 __all__ = [
     "HandlerContext",
@@ -247,10 +249,8 @@ class HandlerContext:
         self._timeout = timeout
         self.spent = 0.0
 
-    def now(self) -> Any:
+    def now(self) -> datetime:
         """The simulated time, an aware UTC datetime."""
-        from aslrun.runtime.clock import to_datetime  # noqa: PLC0415
-
         return to_datetime(self._started + self.spent)
 
     def sleep(self, seconds: float) -> None:

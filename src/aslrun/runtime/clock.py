@@ -12,11 +12,10 @@ import itertools
 import time as _time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from typing import Protocol, runtime_checkable
 
 from dateutil import parser as _dateparser
 
-__all__ = ["Clock", "RealClock", "Timer", "VirtualClock", "format_iso", "to_datetime"]
+__all__ = ["RealClock", "Timer", "VirtualClock", "format_iso", "to_datetime"]
 
 UTC = timezone.utc
 
@@ -33,17 +32,6 @@ class Timer:
 
     def cancel(self) -> None:
         self.cancelled = True
-
-
-@runtime_checkable
-class Clock(Protocol):
-    """What the engine needs from a clock: the time and a scheduler."""
-
-    def now(self) -> float: ...
-
-    def schedule(self, at: float, callback: Callable[[], None]) -> Timer: ...
-
-    def run(self, until: float | None = None) -> None: ...
 
 
 def _parse_start(start: datetime | str | float | None) -> float:
@@ -83,9 +71,6 @@ class VirtualClock:
     def now(self) -> float:
         """The current time, as epoch seconds."""
         return self._now
-
-    def now_datetime(self) -> datetime:
-        return to_datetime(self.now())
 
     def schedule(self, at: float, callback: Callable[[], None]) -> Timer:
         """Run ``callback`` when the clock reaches ``at`` (never earlier than now)."""

@@ -352,7 +352,7 @@ class StateRun:
         return self.jsonata_bindings(Scope(self.input, self))
 
     def jsonata_bindings(self, scope: Scope) -> Any:
-        from aslrun.lang import jsonata  # noqa: PLC0415
+        from aslrun.lang import jsonata  # noqa: PLC0415  (jsonata-python loads on first use)
 
         states: dict[str, JSON] = {"input": self.input, "context": self.context()}
         if scope.result is not None:

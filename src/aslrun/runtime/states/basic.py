@@ -96,7 +96,7 @@ def _fail_field(
 
 
 def run_choice(state: ChoiceState, frame: Frame, data: JSON) -> StateGen:
-    from aslrun.lang import choice  # noqa: PLC0415
+    from aslrun.lang import choice  # noqa: PLC0415  (loads on the first Choice state run)
 
     run = frame.enter(state, data)
     try:

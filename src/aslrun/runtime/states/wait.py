@@ -20,7 +20,7 @@ MAX_WAIT_SECONDS = 2**31 - 1
 
 def parse_rfc3339(text: Any) -> float | None:
     """Epoch seconds of an RFC 3339 timestamp as AWS accepts it, or None."""
-    from aslrun.lang.choice import parse_timestamp  # noqa: PLC0415
+    from aslrun.lang.choice import parse_timestamp  # noqa: PLC0415  (loads on first use)
 
     if not isinstance(text, str):
         return None
