@@ -186,6 +186,7 @@ def test_stop_aborts_a_running_execution() -> None:
     assert (ex.status, ex.output, ex.error, ex.cause) == ("ABORTED", None, None, None)
     assert types(ex) == ["ExecutionStarted", "WaitStateEntered", "ExecutionAborted"]
     assert ex.history[-1]["executionAbortedEventDetails"] == {}
+    assert ex.history[-1]["previousEventId"] == 0
     assert ex.stop_date == datetime(2026, 12, 1, 9, 0, 10, tzinfo=timezone.utc)
     clock.run()
     assert clock.now() - EPOCH == 10  # the Wait's timer was cancelled
