@@ -186,3 +186,54 @@ def test_virtual_clock_run_takes_the_same_three_forms(until: Any) -> None:
     assert clock.now() == START.timestamp() + 75
     with pytest.raises(ValueError, match="expected a datetime"):
         clock.run(until=[1])  # type: ignore[arg-type]
+
+
+MAP_CATCH = {
+    "StartAt": "M",
+    "States": {
+        "M": {
+            "Type": "Map",
+            "ItemProcessor": {
+                "StartAt": "Choose",
+                "States": {
+                    "Choose": {
+                        "Type": "Choice",
+                        "Choices": [{"Variable": "$", "NumericEquals": 0, "Next": "Boom"}],
+                        "Default": "Nap",
+                    },
+                    "Boom": {"Type": "Fail", "Error": "E"},
+                    "Nap": {"Type": "Wait", "SecondsPath": "$", "End": True},
+                },
+            },
+            "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Recover"}],
+            "Next": "Recover",
+        },
+        "Recover": {"Type": "Wait", "Seconds": 7, "End": True},
+    },
+}
+
+
+def test_current_states_of_map_iterations_and_a_caught_failure() -> None:
+    sfn = service()
+    arn = machine(sfn, MAP_CATCH, name="map")
+    ex = sfn.start_execution(stateMachineArn=arn, name="x", input="[30, 10, 0]")["executionArn"]
+    execution = sfn.execution(ex)
+    sfn.run_until(at(5))
+    # Iteration 3 failed at once; the Map stopped its siblings and Catch went to Recover.
+    assert [(s.name, s.since) for s in execution.current_states] == [("Recover", at(0))]
+    sfn.run()
+    assert (execution.status, execution.current_states) == ("SUCCEEDED", [])
+    assert sfn.now() == at(7)
+
+
+def test_current_states_while_iterations_wait() -> None:
+    sfn = service()
+    arn = machine(sfn, MAP_CATCH, name="map")
+    ex = sfn.start_execution(stateMachineArn=arn, name="x", input="[30, 10]")["executionArn"]
+    sfn.run_until(at(20))
+    running = sfn.execution(ex).current_states
+    assert [(s.name, s.type, s.since) for s in running] == [
+        ("M", "Map", at(0)),
+        ("Nap", "Wait", at(0)),
+    ]
+    assert running[1].entered_event_id > running[0].entered_event_id

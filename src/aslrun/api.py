@@ -19,6 +19,7 @@ from aslrun.handlers.registry import ResourceRegistry, require_freezegun
 from aslrun.runtime.clock import VirtualClock, to_datetime
 from aslrun.runtime.execution import ExecutionCore, ExecutionOptions, Identity, launch
 from aslrun.runtime.history import History
+from aslrun.runtime.progress import RunningState, running_states
 
 __all__ = ["Execution", "StateMachine", "load"]
 
@@ -55,6 +56,12 @@ class Execution(ExecutionCore):
     def history(self) -> list[dict[str, Any]]:
         """The events, each shaped like one of GetExecutionHistory's ``events``."""
         return self._history.as_dicts()
+
+    @property
+    def current_states(self) -> list[RunningState]:
+        """The states running now (Parallel branches and Map iterations too), each with the
+        time it was entered; empty once the execution has ended."""
+        return [] if self.done else running_states(self._history)
 
     @property
     def events(self) -> History:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from aslrun.runtime.progress import RunningState
 from aslrun.service import errors
-from aslrun.service.progress import RunningState
 from aslrun.service.service import StepFunctions
 from aslrun.service.timing import TimeArgumentError
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aslrun.api import Execution
+from aslrun.runtime.execution import ExecutionOptions
 from aslrun.runtime.history import HistoryEvent
 from aslrun.service.store import ExecutionRecord, MachineRecord, ServiceState
 
@@ -16,13 +17,11 @@ def launch(
 ) -> ExecutionRecord:
     """Start an execution of the machine's current version on the service's clock."""
     version = record.version
-    execution = version.machine.start(
-        value,
-        handlers=s.registry_for(record),
-        clock=s.clock,
-        name=name,
-        seed=s.rng.getrandbits(64),
+    sm = version.machine
+    options = ExecutionOptions(
+        seed=s.rng.getrandbits(64), aliases=sm.function_aliases, tokens=s.tokens
     )
+    execution = sm._start(value, clock=s.clock, registry=s.registry, name=name, options=options)
     entry = ExecutionRecord(next(s.seq), execution, record, version, text, trace)
     s.executions[execution.arn] = entry
     record.executions.append(entry)

@@ -195,7 +195,6 @@ class MachinesAPI:
                 sm = copy.copy(sm)
             sm.role_arn = role
             revision = s.uuid()
-            record.registry = None
         record.version = MachineVersion(text, role, now, logging, tracing, revision, sm)
         return {"updateDate": to_datetime(now), "revisionId": revision}
 

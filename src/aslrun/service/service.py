@@ -12,14 +12,15 @@ from datetime import datetime
 from typing import Any
 
 from aslrun.api import Execution
+from aslrun.handlers.registry import ResourceRegistry
 from aslrun.runtime.clock import Timer, VirtualClock, to_datetime
+from aslrun.runtime.progress import RunningState
 from aslrun.service import errors
 from aslrun.service.activities import ActivitiesAPI
 from aslrun.service.errors import ExecutionDoesNotExist
 from aslrun.service.executions import ExecutionsAPI
 from aslrun.service.hooks import RuntimeHooks
 from aslrun.service.machines import MachinesAPI, check_enum
-from aslrun.service.progress import RunningState, running_states
 from aslrun.service.store import ServiceState, Subscriber
 from aslrun.service.timing import TimeArgumentError, to_epoch, to_seconds
 
@@ -45,7 +46,7 @@ class StepFunctions(MachinesAPI, ExecutionsAPI, ActivitiesAPI):
         self,
         *,
         clock: VirtualClock | None = None,
-        handlers: Mapping[str, Callable[..., Any]] | None = None,
+        handlers: Mapping[str, Callable[..., Any]] | ResourceRegistry | None = None,
         seed: int | None = None,
         region: str = "us-east-1",
         account: str = "123456789012",
@@ -65,7 +66,7 @@ class StepFunctions(MachinesAPI, ExecutionsAPI, ActivitiesAPI):
             max_events=max_events,
             history=history,
         )
-        self._hooks = RuntimeHooks()
+        self._hooks = RuntimeHooks(self._s.tokens)
 
     def __repr__(self) -> str:
         s = self._s
@@ -90,8 +91,7 @@ class StepFunctions(MachinesAPI, ExecutionsAPI, ActivitiesAPI):
 
     def current_states(self, executionArn: str) -> list[RunningState]:
         """The states the execution is in now, each with the time it was entered."""
-        execution = self.execution(executionArn)
-        return [] if execution.done else running_states(execution.events)
+        return self.execution(executionArn).current_states
 
     def on_event(self, callback: Subscriber) -> Callable[[], None]:
         """Call ``callback(execution, event)`` with each history event as it is recorded

@@ -13,6 +13,7 @@ from typing import Any
 from aslrun.api import Execution, StateMachine
 from aslrun.handlers.registry import ResourceRegistry
 from aslrun.runtime.clock import VirtualClock
+from aslrun.runtime.invoke import TokenTable
 
 __all__ = [
     "ActivityRecord",
@@ -49,7 +50,6 @@ class MachineRecord:
     version: MachineVersion
     status: str = "ACTIVE"
     executions: list[ExecutionRecord] = field(default_factory=list)
-    registry: ResourceRegistry | None = None
 
 
 @dataclass(slots=True)
@@ -77,7 +77,7 @@ class ServiceState:
         self,
         *,
         clock: VirtualClock,
-        handlers: Mapping[str, Callable[..., Any]] | None,
+        handlers: Mapping[str, Callable[..., Any]] | ResourceRegistry | None,
         seed: int | None,
         region: str,
         account: str,
@@ -85,7 +85,10 @@ class ServiceState:
         history: str,
     ) -> None:
         self.clock = clock
-        self.handlers = dict(handlers or {})
+        self.registry = (
+            handlers if isinstance(handlers, ResourceRegistry) else ResourceRegistry(handlers)
+        )
+        self.tokens: TokenTable = {}  # open invocations by task token, for all executions
         self.rng = _random.Random(seed)
         self.region = region
         self.account = account
@@ -100,8 +103,3 @@ class ServiceState:
     def uuid(self) -> str:
         """A UUID from the service's random source: the same seed gives the same names."""
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
-
-    def registry_for(self, record: MachineRecord) -> ResourceRegistry:
-        if record.registry is None:
-            record.registry = ResourceRegistry(self.handlers)
-        return record.registry
