@@ -25,12 +25,11 @@ from aslrun.lang.choice import (
     Or,
     Test,
     choose,
-    compile_choices,
-    compile_rule,
     evaluate,
     invalid_path_detail,
     parse_timestamp,
 )
+from aslrun.lang.choice_compile import compile_choices, compile_rule
 from aslrun.lang.paths import Path, compile_path, resolve
 
 JSON = Any

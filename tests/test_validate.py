@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+import aslrun
 from aslrun.definition.validate import MAX_NESTING, iter_diagnostics, validate
 from aslrun.errors import Diagnostic
 
@@ -611,6 +612,19 @@ def test_mutually_exclusive_and_ranges(state: dict[str, Any], where: str) -> Non
 def test_wait_timestamp_forms_aws_accepts() -> None:
     for stamp in ("2016-03-14T01:59:00Z", "2016-03-14T01:59:00.123Z", "2016-03-14T01:59:00+02:00"):
         assert errors(machine(A={"Type": "Wait", "Timestamp": stamp, "End": True})) == []
+
+
+@pytest.mark.parametrize("stamp", ["2016-02-30T00:00:00Z", "2016-03-14T01:59:00+19:00"])
+def test_one_timestamp_rule_for_wait_and_choice(stamp: str) -> None:
+    """Validation uses the same RFC 3339 reading as evaluation (Java's offset date-time, as
+    AWS parses: no February 30, offsets within +-18:00), so validate() and load() agree."""
+    wait = machine(A={"Type": "Wait", "Timestamp": stamp, "End": True})
+    assert errors(wait) == [("SCHEMA_VALIDATION_FAILED", "$.States.A.Timestamp")]
+    rule = choice({"Variable": "$.a", "TimestampEquals": stamp, "Next": "D"})
+    assert errors(rule) == [("SCHEMA_VALIDATION_FAILED", "$.States.C.Choices[0].TimestampEquals")]
+    for definition in (wait, rule):
+        with pytest.raises(aslrun.DefinitionError):
+            aslrun.load(definition)
 
 
 def test_invalid_label() -> None:

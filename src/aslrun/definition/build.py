@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
-from aslrun._json import JSON, MAX_PAYLOAD_BYTES, size_in_bytes
+from aslrun._json import MAX_PAYLOAD_BYTES, size_in_bytes
 from aslrun.definition.model import (
-    NULL,
     Catcher,
     ChoiceState,
     FailState,
@@ -29,6 +28,7 @@ from aslrun.definition.model import (
     WaitState,
 )
 from aslrun.errors import DefinitionError, Diagnostic
+from aslrun.lang.choice_compile import compile_choices
 from aslrun.lang.paths import Path, PathSyntaxError, compile_path
 from aslrun.lang.templates import (
     compile_dynamic_value,
@@ -253,15 +253,12 @@ def _task(raw: Mapping[str, Any], where: Where, ctx: _Ctx, c: dict[str, Any]) ->
         timeout_seconds_path=_opt_path_field(raw, "TimeoutSecondsPath", where, ctx),
         heartbeat_seconds=_number_field(raw, "HeartbeatSeconds", where, ctx, lang),
         heartbeat_seconds_path=_opt_path_field(raw, "HeartbeatSecondsPath", where, ctx),
-        credentials=_payload(raw, "Credentials", where, ctx, lang),
         retry=_retriers(raw, where, ctx),
         catch=_catchers(raw, where, ctx, lang),
     )
 
 
 def _choice(raw: Mapping[str, Any], where: Where, ctx: _Ctx, c: dict[str, Any]) -> State:
-    from aslrun.lang import choice  # noqa: PLC0415  (keeps the import graph one-way)
-
     lang: QueryLanguage = c["query_language"]
 
     def compile_field(name: str, value: Any, fwhere: Where, problems: list[Diagnostic]) -> Any:
@@ -273,7 +270,7 @@ def _choice(raw: Mapping[str, Any], where: Where, ctx: _Ctx, c: dict[str, Any]) 
             return _assign_jsonpath(value, fwhere, ctx)
         return value
 
-    rules = choice.compile_choices(
+    rules = compile_choices(
         raw.get("Choices"),
         (*where, "Choices"),
         ctx.problems,
@@ -288,7 +285,7 @@ def _wait(raw: Mapping[str, Any], where: Where, ctx: _Ctx, c: dict[str, Any]) ->
     lang = c["query_language"]
     timestamp = raw.get("Timestamp")
     if lang == "JSONata" and isinstance(timestamp, str):
-        from aslrun.lang import jsonata  # noqa: PLC0415
+        from aslrun.lang import jsonata  # noqa: PLC0415 - heavy, loaded for JSONata states only
 
         if jsonata.is_expression(timestamp):
             timestamp = _jsonata(timestamp, "Timestamp", (*where, "Timestamp"), ctx)
@@ -348,13 +345,12 @@ def _map(raw: Mapping[str, Any], where: Where, ctx: _Ctx, c: dict[str, Any]) -> 
     key = "ItemProcessor" if "ItemProcessor" in raw else "Iterator"
     proc_raw = raw.get(key)
     processor = None
-    mode, exec_type = "INLINE", "STANDARD"
+    mode = "INLINE"
     if isinstance(proc_raw, dict):
         processor = _machine(proc_raw, (*where, key), ctx, ctx.top_language)
         config = proc_raw.get("ProcessorConfig") or {}
         if isinstance(config, dict):
             mode = "DISTRIBUTED" if config.get("Mode") == "DISTRIBUTED" else "INLINE"
-            exec_type = str(config.get("ExecutionType", "STANDARD"))
     else:
         ctx.problem((*where, "ItemProcessor"), "is required and must be an object")
     fields: dict[str, Any] = {}
@@ -383,7 +379,6 @@ def _map(raw: Mapping[str, Any], where: Where, ctx: _Ctx, c: dict[str, Any]) -> 
         **c,
         processor=processor,
         mode=cast(Any, mode),
-        execution_type=exec_type,
         item_selector=_payload(raw, "ItemSelector", where, ctx, lang),
         parameters=_payload(raw, "Parameters", where, ctx, lang),
         label=raw.get("Label") if isinstance(raw.get("Label"), str) else None,
@@ -520,5 +515,3 @@ _BUILDERS: Mapping[str, Callable[[Mapping[str, Any], Where, _Ctx, dict[str, Any]
     "Parallel": _parallel,
     "Map": _map,
 }
-
-_ = (NULL, JSON)  # re-exported names used by type annotations above

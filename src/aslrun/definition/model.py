@@ -70,10 +70,6 @@ class StateBase:
     output: Template | None = None  # JSONata Output
     raw: Mapping[str, JSON] = field(default_factory=dict, compare=False, repr=False)
 
-    @property
-    def jsonata(self) -> bool:
-        return self.query_language == "JSONata"
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PassState(StateBase):
@@ -94,7 +90,6 @@ class TaskState(StateBase):
     timeout_seconds_path: Path | None = None
     heartbeat_seconds: Any = None
     heartbeat_seconds_path: Path | None = None
-    credentials: Template | None = None
     retry: tuple[Retrier, ...] = ()
     catch: tuple[Catcher, ...] = ()
 
@@ -140,7 +135,6 @@ class ParallelState(StateBase):
 class MapState(StateBase):
     processor: Machine | None = None
     mode: Literal["INLINE", "DISTRIBUTED"] = "INLINE"
-    execution_type: str = "STANDARD"
     items_path: OptPath = None
     items: Any = None  # JSONata Items: a Template
     item_selector: Template | None = None

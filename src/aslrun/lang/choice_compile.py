@@ -3,8 +3,8 @@
 :func:`compile_rule` and :func:`compile_choices` never raise on a malformed definition:
 they append located Diagnostics to ``problems`` and return None (or leave the rule out).
 Fields this module does not own (``Assign``, and in JSONata mode ``Condition`` and
-``Output``) go through a :class:`FieldCompiler`.  Import these names from
-:mod:`aslrun.lang.choice`, which re-exports them.
+``Output``) go through a :class:`FieldCompiler`.  The operators and the operand each takes
+come from the one table, :data:`aslrun.lang.choice_operators.SPECS`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from typing import Final, Literal, Protocol, overload
 from aslrun._json import JSON
 from aslrun.errors import Diagnostic
 from aslrun.lang.choice import (
-    OPERATORS,
     And,
     ChoiceRule,
     Comparison,
@@ -24,9 +23,8 @@ from aslrun.lang.choice import (
     Or,
     QueryLanguage,
     Test,
-    _instant,
-    _is_number,
 )
+from aslrun.lang.choice_operators import SPECS, Operand, operand_ok
 from aslrun.lang.paths import Path, PathSyntaxError, compile_path
 
 __all__ = ["FieldCompiler", "compile_choices", "compile_rule"]
@@ -50,49 +48,13 @@ _RULE_COMMON: Final = frozenset({"Comment"})
 _TOP_LEVEL_ONLY: Final = frozenset({"Next", "Assign"})
 _JSONATA_ONLY: Final = frozenset({"Condition", "Output"})
 
-# The operand each base operator takes: "string", "number", "boolean" or "timestamp".
-_OPERAND: Final[Mapping[str, str]] = {
-    "StringEquals": "string",
-    "StringLessThan": "string",
-    "StringGreaterThan": "string",
-    "StringLessThanEquals": "string",
-    "StringGreaterThanEquals": "string",
-    "StringMatches": "string",
-    "NumericEquals": "number",
-    "NumericLessThan": "number",
-    "NumericGreaterThan": "number",
-    "NumericLessThanEquals": "number",
-    "NumericGreaterThanEquals": "number",
-    "BooleanEquals": "boolean",
-    "TimestampEquals": "timestamp",
-    "TimestampLessThan": "timestamp",
-    "TimestampGreaterThan": "timestamp",
-    "TimestampLessThanEquals": "timestamp",
-    "TimestampGreaterThanEquals": "timestamp",
-    "IsNull": "boolean",
-    "IsPresent": "boolean",
-    "IsNumeric": "boolean",
-    "IsString": "boolean",
-    "IsBoolean": "boolean",
-    "IsTimestamp": "boolean",
-}
-
-_OPERAND_TEXT: Final[Mapping[str, str]] = {
+# How a compile problem names the operand kind an operator takes.
+_OPERAND_TEXT: Final[Mapping[Operand, str]] = {
     "string": "a string",
     "number": "a number",
     "boolean": "a boolean",
     "timestamp": "a timestamp string such as 2016-08-18T17:33:00Z (RFC 3339)",
 }
-
-
-def _operand_ok(kind: str, value: JSON) -> bool:
-    if kind == "string":
-        return isinstance(value, str)
-    if kind == "number":
-        return _is_number(value)
-    if kind == "boolean":
-        return isinstance(value, bool)
-    return _instant(value) is not None
 
 
 def _open_escape(pattern: str) -> int | None:
@@ -265,12 +227,7 @@ def compile_choices(
 def _unsupported(key: str, query_language: QueryLanguage) -> str:
     if key in _JSONATA_ONLY and query_language == "JSONPath":
         return f"'{key}' is only supported when the query language is JSONata"
-    if (
-        key == "Variable"
-        or key in _OPERAND
-        or key.removesuffix("Path") in _OPERAND
-        or key in _BOOLEAN_KEYS
-    ) and query_language == "JSONata":
+    if (key == "Variable" or key in SPECS or key in _BOOLEAN_KEYS) and query_language == "JSONata":
         return f"'{key}' is only supported when the query language is JSONPath"
     return f"'{key}' is not a supported field of a Choice Rule"
 
@@ -282,9 +239,9 @@ def _compile_test(
     (or reported) by the caller."""
     count = len(problems)
     booleans = [k for k in _BOOLEAN_KEYS if k in raw]
-    operators = [k for k in raw if k in OPERATORS]
+    operators = [k for k in raw if k in SPECS]
     for key in raw:
-        if key in skip or key in _RULE_COMMON or key in OPERATORS or key in _BOOLEAN_KEYS:
+        if key in skip or key in _RULE_COMMON or key in SPECS or key in _BOOLEAN_KEYS:
             continue
         if key != "Variable":
             problems.append(Diagnostic((*where, key), _unsupported(key, "JSONPath")))
@@ -392,13 +349,13 @@ def _compile_comparison(
 def _compile_operand(
     operator: str, value: JSON, where: Location, problems: list[Diagnostic]
 ) -> JSON | Path:
-    if operator not in _OPERAND:  # a *Path operator
+    kind = SPECS[operator].operand
+    if kind == "path":
         return _compile_path(value, operator, where, problems)
-    kind = _OPERAND[operator]
-    if not _operand_ok(kind, value):
+    if not operand_ok(kind, value):
         problems.append(Diagnostic(where, f"'{operator}' must be {_OPERAND_TEXT[kind]}"))
         return None
-    if operator == "StringMatches":
+    if operator == "StringMatches" and isinstance(value, str):
         at = _open_escape(value)
         if at is not None:
             problems.append(

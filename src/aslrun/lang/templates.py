@@ -12,6 +12,7 @@ from typing import Any, Final, Protocol
 
 from aslrun._json import JSON, dumps
 from aslrun.errors import Diagnostic, StateFailure
+from aslrun.lang import intrinsics
 from aslrun.lang.paths import (
     Path,
     PathNotFound,
@@ -196,8 +197,6 @@ def _compile_dynamic(key: str, value: JSON, where: Where, problems: list[Diagnos
             )
         )
         return lambda scope: None
-    from aslrun.lang import intrinsics  # noqa: PLC0415  (intrinsics imports paths; keep load order light)
-
     if intrinsics.is_intrinsic(value):
         try:
             fn = intrinsics.compile_intrinsic(value)
@@ -317,7 +316,7 @@ def apply_result_path(path: OptPath, state_input: JSON, result: JSON) -> JSON:
 
 def evaluate_typed(template: Template, run: Any, field: str, expected: str) -> Any:
     """Evaluate a JSONata field that must produce a value of one type (Items, Seconds, ...)."""
-    from aslrun.lang import jsonata  # noqa: PLC0415
+    from aslrun.lang import jsonata  # noqa: PLC0415 - heavy, only for JSONata definitions
 
     source = template.inner if template.inner is not None else template.raw
     return jsonata.evaluate_typed(source, run.jsonata(), template.field or field, expected)  # type: ignore[arg-type]

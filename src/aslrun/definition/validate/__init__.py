@@ -30,6 +30,7 @@ from aslrun.definition.validate.states import (
     StateContext,
     error,
 )
+from aslrun.definition.validate.variables import rule_variables
 from aslrun.errors import Diagnostic
 
 __all__ = ["MAX_NESTING", "RULES", "Machine", "iter_diagnostics", "validate"]
@@ -85,8 +86,6 @@ def iter_diagnostics(definition: Mapping[str, Any]) -> Iterator[Diagnostic]:
     language = JSONATA if top == JSONATA else JSONPATH
     names: dict[str, Loc] = {}
     yield from _machine(Machine(definition, (), language, 0, "root"), names)
-    from aslrun.definition.validate.variables import rule_variables  # noqa: PLC0415 - small, optional pass
-
     yield from rule_variables(definition)
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any, Final, TypeGuard
 
 from aslrun.errors import Diagnostic, Severity
+from aslrun.lang.intrinsics import IntrinsicSyntaxError, compile_intrinsic
+from aslrun.lang.paths import PathSyntaxError, compile_path, compile_reference_path
 
 __all__ = [
     "JSONATA",
@@ -113,7 +115,7 @@ def language_message(language: str, key: str) -> str:
 
 
 def check_path(value: Any, path: Loc, kind: str) -> Iterator[Diagnostic]:
-    """A path field's syntax (via aslrun.lang.paths / aslrun.lang.intrinsics when available)."""
+    """A path field's syntax (via aslrun.lang.paths / aslrun.lang.intrinsics)."""
     field = path[-1]
     if value is None and field in ("InputPath", "OutputPath", "ResultPath"):
         return
@@ -122,14 +124,6 @@ def check_path(value: Any, path: Loc, kind: str) -> Iterator[Diagnostic]:
         return
     if kind == "path-or-intrinsic" and value.startswith("States."):
         yield from check_intrinsic(value, path)
-        return
-    try:
-        from aslrun.lang.paths import (  # noqa: PLC0415 - optional until paths.py lands
-            PathSyntaxError,
-            compile_path,
-            compile_reference_path,
-        )
-    except ImportError:
         return
     try:
         (compile_reference_path if kind == "reference" else compile_path)(value)
@@ -142,13 +136,6 @@ def check_path(value: Any, path: Loc, kind: str) -> Iterator[Diagnostic]:
 
 
 def check_intrinsic(value: str, path: Loc) -> Iterator[Diagnostic]:
-    try:
-        from aslrun.lang.intrinsics import (  # noqa: PLC0415 - optional until intrinsics.py lands
-            IntrinsicSyntaxError,
-            compile_intrinsic,
-        )
-    except ImportError:
-        return
     try:
         compile_intrinsic(value)
     except IntrinsicSyntaxError as exc:

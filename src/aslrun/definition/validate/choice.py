@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
 from aslrun.definition.validate.states import (
@@ -15,66 +15,25 @@ from aslrun.definition.validate.states import (
     warning,
 )
 from aslrun.errors import Diagnostic
+from aslrun.lang.choice_operators import SPECS, Operand, operand_ok
 
-__all__ = ["COMPARATORS", "rule_choice"]
+__all__ = ["rule_choice"]
 
 Loc = tuple[str | int, ...]
-_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 _LOOKS_LIKE_PATH = re.compile(r"^\$\$?[.\[]")
 _MAX_RULE_DEPTH: Final = 64
 
 
-def _string(value: Any) -> bool:
-    return isinstance(value, str)
-
-
-def _number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _boolean(value: Any) -> bool:
-    return isinstance(value, bool)
-
-
-def _timestamp(value: Any) -> bool:
-    return isinstance(value, str) and _TIMESTAMP.match(value) is not None
-
-
-# Comparator -> (check of its value, what the value must be).
-COMPARATORS: Final[Mapping[str, tuple[Callable[[Any], bool], str]]] = {
-    **{
-        f"String{op}": (_string, "a string")
-        for op in (
-            "Equals",
-            "LessThan",
-            "GreaterThan",
-            "LessThanEquals",
-            "GreaterThanEquals",
-            "Matches",
-        )
-    },
-    **{
-        f"Numeric{op}": (_number, "a number")
-        for op in ("Equals", "LessThan", "GreaterThan", "LessThanEquals", "GreaterThanEquals")
-    },
-    "BooleanEquals": (_boolean, "a boolean"),
-    **{
-        f"Timestamp{op}": (_timestamp, "an ISO-8601 timestamp")
-        for op in ("Equals", "LessThan", "GreaterThan", "LessThanEquals", "GreaterThanEquals")
-    },
-    **{
-        f"Is{kind}": (_boolean, "a boolean")
-        for kind in ("Null", "Present", "Numeric", "String", "Boolean", "Timestamp")
-    },
-    **{
-        f"{kind}{op}Path": (_string, "a path")
-        for kind in ("String", "Numeric", "Timestamp")
-        for op in ("Equals", "LessThan", "GreaterThan", "LessThanEquals", "GreaterThanEquals")
-    },
-    "BooleanEqualsPath": (_string, "a path"),
+# How a problem names the operand kind an operator takes (the kinds: lang.choice_operators).
+_OPERAND_TEXT: Final[Mapping[Operand, str]] = {
+    "string": "a string",
+    "number": "a number",
+    "boolean": "a boolean",
+    "timestamp": "an ISO-8601 timestamp",
+    "path": "a path",
 }
 _OPERATORS: Final = ("And", "Or", "Not")
-_JSONPATH_RULE: Final = frozenset({"Variable", *COMPARATORS, *_OPERATORS})
+_JSONPATH_RULE: Final = frozenset({"Variable", *SPECS, *_OPERATORS})
 
 
 def rule_choice(ctx: StateContext) -> Iterator[Diagnostic]:
@@ -158,7 +117,7 @@ def _rule_body(rule: Mapping[str, Any], path: Loc, depth: int) -> Iterator[Diagn
     if depth > _MAX_RULE_DEPTH:
         yield error(path, "Choice rules are nested too deeply", "TOO_DEEPLY_NESTED")
         return
-    comparators = [k for k in rule if k in COMPARATORS]
+    comparators = [k for k in rule if k in SPECS]
     operators = [k for k in rule if k in _OPERATORS]
     if "Variable" in rule:
         yield from check_path(rule["Variable"], (*path, "Variable"), "path")
@@ -181,10 +140,10 @@ def _rule_body(rule: Mapping[str, Any], path: Loc, depth: int) -> Iterator[Diagn
 
 
 def _comparator(key: str, value: Any, path: Loc) -> Iterator[Diagnostic]:
-    check, what = COMPARATORS[key]
-    if not check(value):
-        yield error(path, f"The value of '{key}' must be {what}")
-    elif key.endswith("Path"):
+    kind = SPECS[key].operand
+    if not operand_ok(kind, value):
+        yield error(path, f"The value of '{key}' must be {_OPERAND_TEXT[kind]}")
+    elif kind == "path":
         yield from check_path(value, path, "path")
     elif isinstance(value, str) and _LOOKS_LIKE_PATH.match(value):
         yield warning(

@@ -31,6 +31,7 @@ from aslrun.definition.validate.checks import (
 )
 from aslrun.definition.validate.retry_catch import rule_catch, rule_retry
 from aslrun.errors import Diagnostic
+from aslrun.lang.choice_operators import instant
 
 __all__ = [
     "JSONATA",
@@ -138,7 +139,6 @@ PATH_FIELDS: Final[Mapping[str, str]] = {
 }
 _LOOKS_LIKE_PATH = re.compile(r"^\$\$?[.\[]")
 _LOOKS_LIKE_INTRINSIC = re.compile(r"^States\.[A-Za-z0-9]+\(")
-_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 _PLACEHOLDER = re.compile(r"\$\{([^}]+)\}")
 _ARN = re.compile(r"^arn:([^:]*):([^:]*):([^:]*):([^:]*):(.+)$")
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
@@ -284,9 +284,7 @@ def _wait(ctx: StateContext) -> Iterator[Diagnostic]:
         yield from check_int(ctx, ctx.body["Seconds"], (*ctx.path, "Seconds"), 0)
     if "Timestamp" in ctx.body:
         value = ctx.body["Timestamp"]
-        if not (ctx.jsonata and is_expression(value)) and not (
-            isinstance(value, str) and _TIMESTAMP.match(value)
-        ):
+        if not (ctx.jsonata and is_expression(value)) and instant(value) is None:
             yield error(
                 (*ctx.path, "Timestamp"),
                 "The field 'Timestamp' must be an ISO-8601 (RFC 3339) timestamp "
@@ -496,13 +494,12 @@ def rule_jsonata(ctx: StateContext) -> Iterator[Diagnostic]:
     """Every ``{% %}`` expression of a JSONata state must parse."""
     if not ctx.jsonata:
         return
-    try:
-        from aslrun.lang.jsonata import (  # noqa: PLC0415 - optional until jsonata.py lands
-            JsonataSyntaxError,
-            compile_expression,
-        )
-    except ImportError:
-        return
+    # The JSONata engine is a heavy import: only JSONata definitions pay for it.
+    from aslrun.lang.jsonata import (  # noqa: PLC0415 - heavy, loaded for JSONata states only
+        JsonataSyntaxError,
+        compile_expression,
+    )
+
     for key, value in ctx.body.items():
         if key in _SKIP_EXPRESSIONS:
             continue

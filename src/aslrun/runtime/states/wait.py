@@ -7,6 +7,7 @@ from typing import Any
 from aslrun._json import JSON, dumps
 from aslrun.definition.model import Template, WaitState
 from aslrun.errors import StateFailure
+from aslrun.lang.choice_operators import parse_timestamp
 from aslrun.lang.templates import Scope, evaluate_typed, resolve_field
 from aslrun.runtime.frame import Frame
 from aslrun.runtime.guarded import _aborted, _effective_input, complete
@@ -20,8 +21,6 @@ MAX_WAIT_SECONDS = 2**31 - 1
 
 def parse_rfc3339(text: Any) -> float | None:
     """Epoch seconds of an RFC 3339 timestamp as AWS accepts it, or None."""
-    from aslrun.lang.choice import parse_timestamp  # noqa: PLC0415  (loads on first use)
-
     if not isinstance(text, str):
         return None
     parsed = parse_timestamp(text)
