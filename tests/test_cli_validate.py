@@ -79,11 +79,15 @@ def test_sub_option_fills_placeholders(tmp_path: Path) -> None:
     file.write_text(
         '{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "${FnArn}", "End": true}}}'
     )
+    # Issue 10: a definition file's ${FnArn} is filled by a template at deploy; AWS never
+    # sees it unsubstituted, so checked alone it is a WARNING, not an ERROR.
     code, out, _ = run("validate", str(file))
-    assert code == 1
-    assert (
-        "INVALID_RESOURCE $.States.A.Resource: Resource has unsubstituted placeholder "
-        "${FnArn}" in out
+    assert (code, out) == (
+        0,
+        f"{file}: WARNING UNSUBSTITUTED_PLACEHOLDER $.States.A.Resource: placeholder ${{FnArn}} "
+        "is filled at deploy by the DefinitionSubstitutions of the template that deploys this "
+        "file (SAM: DefinitionUri); validate that template to check the filled value, or pass "
+        f"--sub FnArn=...\n{file}: OK (0 errors, 1 warning)\n",
     )
     code, _, _ = run(
         "validate", "--sub", "FnArn=arn:aws:lambda:us-east-1:123456789012:function:f", str(file)
@@ -107,7 +111,15 @@ def test_list_json_and_unreadable() -> None:
     code, out, _ = run("list", "--output", "json", str(SAMPLES / "sam" / "template.yaml"))
     assert (code, json.loads(out)) == (
         0,
-        [{"key": "StockTradingStateMachine", "name": "stock-trader", "kind": "sam", "states": 5}],
+        [
+            {
+                "key": "StockTradingStateMachine",
+                "name": "stock-trader",
+                "kind": "sam",
+                "states": 5,
+                "warnings": [],
+            }
+        ],
     )
     code, _, err = run("list", "missing.yml")
     assert (code, err) == (2, "missing.yml: file not found: 'missing.yml'\n")

@@ -9,7 +9,7 @@ import pytest
 
 from aslrun.definition.loader import StateMachineEntry, list_state_machines, load_definition
 from aslrun.definition.yaml_loader import parse_yaml
-from aslrun.errors import LoadError
+from aslrun.errors import Diagnostic, LoadError
 
 SAMPLES = Path(__file__).parent / "samples"
 ACCOUNT = "123456789012"
@@ -302,7 +302,7 @@ def test_serverless_env_and_unknown_function() -> None:
     with pytest.raises(
         LoadError,
         match=r"'HelloLambdaFunction' is not a parameter or resource "
-        r"of the template \(functions: HiLambdaFunction\)",
+        r"of the template \(functions: HiLambdaFunction, hi\)",
     ):
         load_definition(bad)
 
@@ -404,8 +404,18 @@ def test_import_value_needs_a_variable() -> None:
             }
         }
     }
-    with pytest.raises(LoadError, match="cannot resolve Fn::ImportValue 'shared-fn-arn'"):
-        load_definition(template)
+    loaded = load_definition(template)
+    assert loaded.definition["States"]["A"]["Resource"] == "placeholder-shared-fn-arn"
+    assert loaded.warnings == (
+        Diagnostic(
+            ("States", "A", "Resource"),
+            "Fn::ImportValue 'shared-fn-arn' is an export of another stack: using the "
+            "placeholder 'placeholder-shared-fn-arn' (pass variables={'shared-fn-arn': ...} "
+            "or --var shared-fn-arn=...)",
+            "PLACEHOLDER_VALUE",
+            "WARNING",
+        ),
+    )
     loaded = load_definition(template, variables={"shared-fn-arn": "arn:x"})
     assert loaded.definition["States"]["A"]["Resource"] == "arn:x"
 
@@ -450,7 +460,14 @@ def test_list_state_machines() -> None:
     assert list_state_machines(SAMPLES / "cfn-definition-string.json") == [
         StateMachineEntry("MyStateMachine", "hello-prod", "cloudformation", 3),
         StateMachineEntry("JoinedStateMachine", None, "cloudformation", 1),
-        StateMachineEntry("BrokenSubStateMachine", None, "cloudformation", None),
+        StateMachineEntry(
+            "BrokenSubStateMachine",
+            None,
+            "cloudformation",
+            None,
+            error="$.Resources.BrokenSubStateMachine.Properties.DefinitionString['Fn::Sub']: "
+            "'Unknown' is not a parameter or resource of the template",
+        ),
     ]
     assert list_state_machines({"StartAt": "A", "States": {"A": {}}}) == [
         StateMachineEntry(None, None, "asl", 1)

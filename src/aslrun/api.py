@@ -14,7 +14,7 @@ from aslrun.definition.build import parse_machine
 from aslrun.definition.loader import load_definition
 from aslrun.definition.model import Machine
 from aslrun.definition.validate import iter_diagnostics
-from aslrun.errors import DefinitionError, InvalidExecutionInput
+from aslrun.errors import DefinitionError, Diagnostic, InvalidExecutionInput
 from aslrun.handlers.registry import ResourceRegistry, require_freezegun
 from aslrun.runtime.clock import VirtualClock, to_datetime
 from aslrun.runtime.execution import ExecutionCore, ExecutionOptions, Identity, launch
@@ -127,6 +127,8 @@ class StateMachine:
         self.source = source
         self.arn = f"arn:aws:states:{region}:{account}:stateMachine:{name}"
         self.function_aliases: Mapping[str, str] = {}
+        self.load_warnings: tuple[Diagnostic, ...] = ()
+        """What loading noticed: placeholder values, unsubstituted ``${Name}`` ..."""
         self.role_arn = f"arn:aws:iam::{account}:role/service-role/StepFunctions-{name}-role"
 
     def __repr__(self) -> str:
@@ -272,12 +274,15 @@ def load(
     substitutions: Mapping[str, str] | None = None,
     stage: str | None = None,
     variables: Mapping[str, Any] | None = None,
+    allow_outside: bool = False,
 ) -> StateMachine:
     """Load, validate and compile a definition.
 
     ``source``: a dict, JSON or YAML text, or a path to a ``.json``/``.yaml``/``.yml`` file
     (ASL, serverless.yml, CloudFormation or SAM).  ``name`` defaults to the name the file gives
-    the machine, else ``"StateMachine"``.  Raises ``LoadError`` for unreadable input and
+    the machine, else ``"StateMachine"``.  ``allow_outside`` lets the file's ``${file()}`` and
+    ``DefinitionUri`` read outside its folder; ``variables`` supply deploy-time values (else
+    placeholders, listed in ``load_warnings``).  Raises ``LoadError`` for unreadable input and
     ``DefinitionError`` (every problem, located) for an invalid definition.
     """
     loaded = load_definition(
@@ -288,8 +293,10 @@ def load(
         region=region,
         variables=variables,
         account=account,
+        allow_outside=allow_outside,
     )
-    errors = [d for d in iter_diagnostics(loaded.definition) if d.severity == "ERROR"]
+    diagnostics = loaded.screen(iter_diagnostics(loaded.definition))  # not about placeholders
+    errors = [d for d in diagnostics if d.severity == "ERROR"]
     if errors:
         raise DefinitionError(errors, source=loaded.source)
     machine = parse_machine(loaded.definition, source=loaded.source)
@@ -303,4 +310,5 @@ def load(
         source=loaded.source,
     )
     sm.function_aliases = loaded.function_aliases
+    sm.load_warnings = loaded.warnings
     return sm

@@ -208,6 +208,9 @@ def _add_run_loading(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument(
         "--region", default=None, help="region for ARNs (default: the file's, else us-east-1)"
     )
+    from aslrun.cli.validate import add_var_options  # noqa: PLC0415 - --var, --allow-outside
+
+    add_var_options(cmd)
     cmd.add_argument(
         "--seed",
         type=int,
@@ -226,6 +229,8 @@ def _add_run_loading(cmd: argparse.ArgumentParser) -> None:
 
 def run_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """``aslrun run``: load, run to the end, report; returns an :class:`ExitCode`."""
+    from aslrun.cli import validate as cli_validate  # noqa: PLC0415
+
     try:
         if args.freeze_time:
             _require_freezegun()
@@ -240,7 +245,11 @@ def run_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
             stage=args.stage,
             region=args.region,
             type=args.type,
+            variables=cli_validate.parse_vars(args.var),
+            allow_outside=args.allow_outside,
         )
+        for warning in machine.load_warnings:  # placeholders: say which values are not real
+            stderr.write(f"aslrun run: {warning.severity} {warning.code} {warning}\n")
     except AslrunError as exc:
         stderr.write(f"aslrun run: {exc}\n")
         return ExitCode.INVALID_INPUT

@@ -2,9 +2,12 @@
 
 Only what a state machine's definition needs is resolved, lazily: a template may use
 ``Fn::ImportValue`` elsewhere and still load.  Physical names that CloudFormation would
-generate (a function without ``FunctionName`` ...) are replaced by the logical id; values
-that only exist in another stack or account (``Fn::ImportValue``, parameters without a
-``Default``) come from ``variables`` or raise :class:`LoadError` naming them.
+generate (a function without ``FunctionName`` ...) are replaced by the logical id.  Values
+CloudFormation knows only at deploy (parameters without a ``Default``, ``Fn::ImportValue``,
+``Fn::GetAtt`` attributes aslrun cannot compute, resources SAM or the Serverless Framework
+create implicitly) come from ``variables``, else become a recognisable placeholder
+(``placeholder-<Name>``) recorded in :attr:`Env.placeholders`, which the loader reports as
+warnings where the definition uses them.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from aslrun.errors import Diagnostic, LoadError, format_location
 
 __all__ = [
     "NO_VALUE",
+    "PLACEHOLDER_PREFIX",
     "Env",
     "find_state_machines",
     "resolve",
@@ -40,6 +44,7 @@ class _NoValue:
 
 
 NO_VALUE: Final = _NoValue()
+PLACEHOLDER_PREFIX: Final = "placeholder-"
 Path = tuple[str | int, ...]
 
 
@@ -55,6 +60,25 @@ class Env:
     # Extra resources by logical id -> {"Ref": ..., "Arn": ...} (serverless.yml functions).
     extra: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     source: str | None = None
+    implicit: tuple[str, ...] = ()
+    """Prefixes of logical ids a tool creates at deploy (SAM: ``ServerlessRestApi``, the
+    ``<Function>Role`` of each function ...)."""
+    creator: str = "SAM"
+    placeholders: dict[str, tuple[str, Path]] = field(default_factory=dict)
+    """Placeholder value -> (why, where in the template it was made), filled while resolving."""
+
+    def placeholder(self, key: str, why: str, path: Path, *, as_list: bool = False) -> Any:
+        """A recognisable stand-in for a value CloudFormation knows only at deploy."""
+        value = PLACEHOLDER_PREFIX + key
+        self.placeholders.setdefault(
+            value,
+            (
+                f"{why}: using the placeholder {value!r} "
+                f"(pass variables={{{key!r}: ...}} or --var {key}=...)",
+                path,
+            ),
+        )
+        return [value] if as_list else value
 
     def fail(self, path: Path, message: str) -> LoadError:
         return LoadError(f"{format_location(path)}: {message}", source=self.source)
@@ -125,12 +149,24 @@ def _ref(arg: Any, env: Env, path: Path, notes: Notes) -> Any:
     parameters = env.template.get("Parameters")
     if isinstance(parameters, dict) and name in parameters:
         return _parameter(name, parameters[name], env, path)
-    return _attributes(name, env, path, notes)["Ref"]
+    attributes = _attributes(name, env, path, notes)
+    if "Ref" not in attributes:
+        return env.placeholder(
+            name, f"{name!r} is a resource {env.creator} creates at deploy", path
+        )
+    return attributes["Ref"]
 
 
 def _parameter(name: str, spec: Any, env: Env, path: Path) -> Any:
     if not isinstance(spec, dict) or "Default" not in spec:
-        raise env.fail(path, f"parameter {name!r} has no Default; pass variables={{{name!r}: ...}}")
+        kind = str(spec.get("Type", "")) if isinstance(spec, dict) else ""
+        as_list = kind == "CommaDelimitedList" or kind.startswith("List<")
+        return env.placeholder(
+            name,
+            f"parameter {name!r} has no Default (CloudFormation asks for it at deploy)",
+            path,
+            as_list=as_list,
+        )
     default = spec["Default"]
     if spec.get("Type") == "CommaDelimitedList" and isinstance(default, str):
         return [part.strip() for part in default.split(",")]
@@ -149,11 +185,12 @@ def _get_att(arg: Any, env: Env, path: Path, notes: Notes) -> Any:
         return env.variables[key]
     attributes = _attributes(logical, env, path, notes)
     if attribute not in attributes:
-        raise env.fail(
-            path,
-            f"cannot resolve Fn::GetAtt {logical}.{attribute} locally; "
-            f"pass variables={{{key!r}: ...}}",
+        why = (
+            f"Fn::GetAtt {key}: {logical!r} is a resource {env.creator} creates at deploy"
+            if not attributes
+            else f"Fn::GetAtt {key} is known only once the stack is deployed"
         )
+        return env.placeholder(key, why, path)
     return attributes[attribute]
 
 
@@ -163,6 +200,8 @@ def _attributes(logical: str, env: Env, path: Path, notes: Notes) -> Mapping[str
     resources = env.template.get("Resources")
     resource = resources.get(logical) if isinstance(resources, dict) else None
     if not isinstance(resource, dict):
+        if env.implicit and logical.startswith(env.implicit):
+            return {}  # no attribute is known: each use becomes a placeholder
         known = f" (functions: {', '.join(env.extra)})" if env.extra else ""
         raise env.fail(path, f"{logical!r} is not a parameter or resource of the template{known}")
     kind = resource.get("Type")
@@ -358,11 +397,9 @@ def _import_value(arg: Any, env: Env, path: Path, notes: Notes) -> Any:
     name = resolve(arg, env, path, notes)
     if isinstance(name, str) and name in env.variables:
         return env.variables[name]
-    raise env.fail(
-        path,
-        f"cannot resolve Fn::ImportValue {name!r}: exports of other stacks are not "
-        f"available locally; pass variables={{{name!r}: ...}}",
-    )
+    if not isinstance(name, str):
+        raise env.fail(path, f"Fn::ImportValue takes an export name, got {json.dumps(name)}")
+    return env.placeholder(name, f"Fn::ImportValue {name!r} is an export of another stack", path)
 
 
 # -- conditions ----------------------------------------------------------------------

@@ -10,24 +10,34 @@
   ``AWS::Serverless::StateMachine``; intrinsic functions resolved).
 
 It returns the plain ASL dict; checking it is :mod:`aslrun.definition.validate`'s job.
+
+Only a *path* is resolved against this machine: ``${file()}``, ``${env:}`` and
+``DefinitionUri`` are refused in a definition given as text or as a dict, and the files a
+path's references name must lie in its folder or below unless ``allow_outside=True``.
+Limits (file size, depth, YAML aliases, AWS's definition size) are in :mod:`.limits`.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, Union
 
-import yaml
-
 from aslrun._json import deep_copy
 from aslrun.definition import cloudformation as _cfn
+from aslrun.definition import placeholders as _placeholders
 from aslrun.definition import serverless as _serverless
-from aslrun.definition.yaml_loader import parse_yaml
+from aslrun.definition.reading import (
+    check_definition_size,
+    check_json,
+    confine,
+    missing,
+    parse_text,
+    read_text,
+)
 from aslrun.errors import Diagnostic, LoadError
 
 __all__ = [
@@ -39,14 +49,13 @@ __all__ = [
     "list_state_machines",
     "load_definition",
     "parse_text",
+    "state_machine_keys",
 ]
 
 Kind = Literal["asl", "serverless", "cloudformation", "sam"]
 Source = Union[Mapping[str, Any], str, "os.PathLike[str]"]
 Loc = tuple[str | int, ...]
 
-_SUFFIXES = (".json", ".yaml", ".yml")
-_PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9_.:-]+)\}")
 _SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
@@ -66,6 +75,12 @@ class LoadedDefinition:
     """The region the file deploys to (serverless ``provider.region``), when it says."""
     function_aliases: Mapping[str, str] = field(default_factory=dict)
     """Deployed Lambda function name -> the key the file declares it under (serverless.yml)."""
+    placeholder_paths: tuple[Loc, ...] = ()
+    """Where the definition holds a value filled only at deploy (see :mod:`.placeholders`)."""
+
+    def screen(self, diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+        """The validator's diagnostics, less those about placeholder values AWS never sees."""
+        return _placeholders.screen(diagnostics, self.placeholder_paths)
 
 
 @dataclass(frozen=True)
@@ -76,6 +91,8 @@ class StateMachineEntry:
     name: str | None
     kind: Kind
     states: int | None
+    warnings: tuple[Diagnostic, ...] = ()
+    error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +105,7 @@ class LoadOptions:
     region: str | None = None
     account: str | None = None
     variables: Mapping[str, Any] = field(default_factory=dict)
+    allow_outside: bool = False
 
 
 @dataclass(frozen=True)
@@ -96,6 +114,8 @@ class _Document:
     source: str | None
     base_dir: Path
     kind: Kind
+    from_path: bool = False
+    """Read from a path: only then are ``${file()}``, ``${env:}`` and DefinitionUri resolved."""
 
 
 def load_definition(
@@ -107,6 +127,7 @@ def load_definition(
     region: str | None = None,
     variables: Mapping[str, Any] | None = None,
     account: str | None = None,
+    allow_outside: bool = False,
 ) -> LoadedDefinition:
     """Load one state machine definition; raise :class:`LoadError` when it cannot be read.
 
@@ -115,12 +136,34 @@ def load_definition(
     ``stage``/``region`` are the Serverless ``--stage``/``--region`` options (``region`` and
     ``account`` also build ARNs); ``variables`` supply values only AWS knows: CloudFormation
     parameters and imports by name, ``"Logical.Attr"`` for ``Fn::GetAtt``, and Serverless
-    sources such as ``"ssm:/path"`` or ``"env:NAME"``.
+    sources such as ``"ssm:/path"`` or ``"env:NAME"``; a CloudFormation value given neither
+    way becomes a placeholder reported in ``warnings``.  ``allow_outside`` lets a file's
+    ``${file()}``/``DefinitionUri`` read outside its folder.
     """
     options = LoadOptions(
-        state_machine, dict(substitutions or {}), stage, region, account, dict(variables or {})
+        state_machine,
+        dict(substitutions or {}),
+        stage,
+        region,
+        account,
+        dict(variables or {}),
+        allow_outside,
     )
     return _load(_read(source), options)
+
+
+def state_machine_keys(source: Source, **options: Any) -> list[str | None]:
+    """The keys (logical ids) of the state machines a file holds; ``[None]`` for bare ASL."""
+    del options  # accepted so callers can pass the load options along unchanged
+    return _keys(_read(source))
+
+
+def _keys(document: _Document) -> list[str | None]:
+    if document.kind == "asl":
+        return [None]
+    if document.kind == "serverless":
+        return list(_serverless.state_machines(document.data))
+    return list(_cfn.find_state_machines(document.data))
 
 
 def list_state_machines(
@@ -131,31 +174,30 @@ def list_state_machines(
     region: str | None = None,
     variables: Mapping[str, Any] | None = None,
     account: str | None = None,
+    allow_outside: bool = False,
 ) -> list[StateMachineEntry]:
-    """The state machines a file holds; ``states`` is None when one cannot be loaded."""
+    """The state machines a file holds; ``states`` is None (and ``error`` says why) when one
+    cannot be loaded; ``warnings`` are its load warnings (placeholders ...)."""
     document = _read(source)
-    options = LoadOptions(
-        None, dict(substitutions or {}), stage, region, account, dict(variables or {})
-    )
-    if document.kind == "asl":
-        keys: list[str | None] = [None]
-    elif document.kind == "serverless":
-        keys = list(_serverless.state_machines(document.data))
-    else:
-        keys = list(_cfn.find_state_machines(document.data))
     entries = []
-    for key in keys:
+    for key in _keys(document):
+        options = LoadOptions(
+            key,
+            dict(substitutions or {}),
+            stage,
+            region,
+            account,
+            dict(variables or {}),
+            allow_outside,
+        )
         try:
-            loaded = _load(
-                document,
-                LoadOptions(key, options.substitutions, stage, region, account, options.variables),
-            )
-        except LoadError:
-            entries.append(StateMachineEntry(key, None, document.kind, None))
+            loaded = _load(document, options)
+        except LoadError as exc:
+            entries.append(StateMachineEntry(key, None, document.kind, None, (), exc.message))
             continue
         states = loaded.definition.get("States")
         count = len(states) if isinstance(states, dict) else None
-        entries.append(StateMachineEntry(key, loaded.name, document.kind, count))
+        entries.append(StateMachineEntry(key, loaded.name, document.kind, count, loaded.warnings))
     return entries
 
 
@@ -164,89 +206,28 @@ def list_state_machines(
 
 def _read(source: Source) -> _Document:
     if isinstance(source, Mapping):
+        check_json(source, None)
         data = deep_copy(dict(source))
         return _Document(data, None, Path(), _kind(data, None))
     if isinstance(source, os.PathLike):
         return _read_file(Path(source))
     if not isinstance(source, str):
         raise LoadError(f"cannot load a {type(source).__name__}: pass a dict, text or a path")
-    if "\n" not in source and len(source) < 4096 and os.path.isfile(source):
+    short = "\n" not in source and len(source) < 4096 and "\x00" not in source
+    if short and os.path.lexists(source):
         return _read_file(Path(source))
     stripped = source.strip()
     if stripped.startswith("{") or "\n" in source:
         data = parse_text(source, None)
         return _Document(data, None, Path(), _kind(data, None))
-    raise _missing(Path(source))
-
-
-def _missing(path: Path) -> LoadError:
-    hint = ""
-    try:
-        folder = path.parent if str(path.parent) else Path()
-        matches = [p.name for p in folder.iterdir() if p.name.lower() == path.name.lower()]
-    except OSError:
-        matches = []
-    if matches:
-        hint = f" (did you mean {str(folder / matches[0])!r}? names are case-sensitive)"
-    what = "file" if path.suffix.lower() in _SUFFIXES else "file or definition text"
-    return LoadError(f"{what} not found: {str(path)!r}{hint}", source=str(path))
+    if "\x00" in source:
+        raise LoadError(f"the path {source!r} contains a NUL byte")
+    raise missing(Path(source))
 
 
 def _read_file(path: Path) -> _Document:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise _missing(path) from None
-    except OSError as exc:
-        raise LoadError(f"cannot read file: {exc.strerror}", source=str(path)) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise LoadError(f"not UTF-8 text (byte {exc.start})", source=str(path)) from None
-    data = parse_text(text, str(path), suffix=path.suffix.lower())
-    return _Document(data, str(path), path.parent, _kind(data, str(path)))
-
-
-def parse_text(text: str, source: str | None, *, suffix: str = "") -> dict[str, Any]:
-    """Parse JSON or YAML text into a dict; syntax errors carry line and column."""
-    looks_json = suffix == ".json" or (not suffix and text.lstrip().startswith("{"))
-    data: Any
-    if looks_json:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            if suffix == ".json":
-                raise LoadError(
-                    f"invalid JSON: {exc.msg}", source=source, line=exc.lineno, column=exc.colno
-                ) from None
-            try:
-                data = parse_yaml(text)
-            except yaml.YAMLError:
-                raise LoadError(
-                    f"invalid JSON: {exc.msg}", source=source, line=exc.lineno, column=exc.colno
-                ) from None
-    else:
-        data = _parse_yaml(text, source)
-    if not isinstance(data, dict):
-        kind = "nothing" if data is None else f"a {type(data).__name__}"
-        raise LoadError(f"expected an object at the top level, got {kind}", source=source)
-    return data
-
-
-def _parse_yaml(text: str, source: str | None) -> Any:
-    try:
-        return parse_yaml(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
-        raise LoadError(
-            f"invalid YAML: {message}",
-            source=source,
-            line=mark.line + 1 if mark else None,
-            column=mark.column + 1 if mark else None,
-        ) from None
-    except yaml.YAMLError as exc:
-        raise LoadError(f"invalid YAML: {exc}", source=source) from None
+    data = parse_text(read_text(path), str(path), suffix=path.suffix.lower())
+    return _Document(data, str(path), path.parent, _kind(data, str(path)), from_path=True)
 
 
 def _kind(data: Mapping[str, Any], source: str | None) -> Kind:
@@ -279,12 +260,28 @@ def _kind(data: Mapping[str, Any], source: str | None) -> Kind:
 def _load(document: _Document, options: LoadOptions) -> LoadedDefinition:
     if document.kind == "asl":
         definition = _cfn.substitute_strings(document.data, options.substitutions)
-        return LoadedDefinition(
-            definition, None, document.source, "asl", None, _placeholder_warnings(definition)
-        )
+        return _finish(LoadedDefinition(definition, None, document.source), document, {})
     if document.kind == "serverless":
         return _load_serverless(document, options)
     return _load_template(document, options)
+
+
+def _finish(
+    loaded: LoadedDefinition,
+    document: _Document,
+    placeholders: Mapping[str, tuple[str, Loc]],
+) -> LoadedDefinition:
+    """Check AWS's size limit; add the warnings and paths of values left for deploy."""
+    check_definition_size(loaded.definition, loaded.source)
+    alone = document.kind == "asl" and document.from_path
+    subs, sub_paths = _placeholders.substitution_warnings(loaded.definition, alone=alone)
+    deploy, deploy_paths = _placeholders.deploy_time_warnings(loaded.definition, placeholders)
+    return replace(
+        loaded,
+        kind=document.kind,
+        warnings=(*loaded.warnings, *deploy, *subs),
+        placeholder_paths=(*deploy_paths, *sub_paths),
+    )
 
 
 def _pick(names: Mapping[str, str | None], wanted: str | None, document: _Document) -> str:
@@ -318,6 +315,8 @@ def _load_serverless(document: _Document, options: LoadOptions) -> LoadedDefinit
         variables=options.variables,
         base_dir=document.base_dir,
         source=document.source,
+        reads_machine=document.from_path,
+        allow_outside=options.allow_outside,
     )
     machines = _serverless.state_machines(doc)
     names = {key: _soft_name(spec.get("name"), ctx, key) for key, spec in machines.items()}
@@ -336,8 +335,14 @@ def _load_serverless(document: _Document, options: LoadOptions) -> LoadedDefinit
         ctx.region,
         ctx.account,
         variables=options.variables,
-        extra=_serverless.functions(ctx),
+        extra={
+            **_serverless.functions(ctx),
+            **_serverless.function_keys(ctx),
+            **_serverless.activities(ctx),
+        },
         source=document.source,
+        implicit=_serverless.implicit_prefixes(ctx),
+        creator="the Serverless Framework",
     )
     notes: list[Diagnostic] = []
     definition = _cfn.resolve(_serverless.resolve_variables(raw, ctx, where), env, where, notes)
@@ -348,16 +353,17 @@ def _load_serverless(document: _Document, options: LoadOptions) -> LoadedDefinit
             (doc.get("functions") or {}), _serverless.functions(ctx).values(), strict=False
         )
     }
-    return LoadedDefinition(
+    loaded = LoadedDefinition(
         definition,
         names[key],
         document.source,
         "serverless",
         key,
-        (*notes, *_placeholder_warnings(definition)),
+        tuple(notes),
         ctx.region,
         aliases,
     )
+    return _finish(loaded, document, env.placeholders)
 
 
 def _soft_name(value: Any, ctx: _serverless.Serverless, key: str) -> str | None:
@@ -377,6 +383,7 @@ def _load_template(document: _Document, options: LoadOptions) -> LoadedDefinitio
         options.account or DEFAULT_ACCOUNT,
         variables=options.variables,
         source=document.source,
+        implicit=_sam_implicit(document),
     )
     names = {key: _template_name(resource, env) for key, resource in machines.items()}
     key = _pick(names, options.state_machine, document)
@@ -386,16 +393,29 @@ def _load_template(document: _Document, options: LoadOptions) -> LoadedDefinitio
     notes: list[Diagnostic] = []
     subs = _resolve_substitutions(props.get("DefinitionSubstitutions"), env, where, notes)
     subs.update(options.substitutions)
-    definition = _template_definition(props, env, where, subs=subs, document=document, notes=notes)
-    definition = _cfn.substitute_strings(definition, subs)
-    return LoadedDefinition(
-        definition,
-        names[key],
-        document.source,
-        document.kind,
-        key,
-        (*notes, *_placeholder_warnings(definition)),
+    definition = _template_definition(
+        props, env, where, subs=subs, document=document, notes=notes, options=options
     )
+    definition = _cfn.substitute_strings(definition, subs)
+    loaded = LoadedDefinition(
+        definition, names[key], document.source, key=key, warnings=tuple(notes)
+    )
+    return _finish(loaded, document, env.placeholders)
+
+
+def _sam_implicit(document: _Document) -> tuple[str, ...]:
+    """Logical-id prefixes of the resources SAM generates (``ServerlessRestApi``, a
+    function's ``<Id>Role``/``<Id>Version``/``<Id>Alias...``, event sources ...)."""
+    if document.kind != "sam":
+        return ()
+    resources = document.data.get("Resources")
+    serverless = [
+        str(logical)
+        for logical, resource in (resources.items() if isinstance(resources, dict) else ())
+        if isinstance(resource, dict)
+        and str(resource.get("Type", "")).startswith("AWS::Serverless::")
+    ]
+    return ("ServerlessRestApi", "ServerlessHttpApi", *serverless)
 
 
 def _template_name(resource: Mapping[str, Any], env: _cfn.Env) -> str | None:
@@ -431,6 +451,7 @@ def _template_definition(
     subs: Mapping[str, str],
     document: _Document,
     notes: list[Diagnostic],
+    options: LoadOptions,
 ) -> dict[str, Any]:
     if "Definition" in props:
         definition = _cfn.resolve(props["Definition"], env, (*where, "Definition"), notes)
@@ -441,7 +462,7 @@ def _template_definition(
         source = f"{document.source or '<template>'} ({where[1]}.DefinitionString)"
         definition = parse_text(_cfn.substitute_text(text, subs), source, suffix=".json")
     elif "DefinitionUri" in props:
-        definition = _definition_uri(props["DefinitionUri"], env, where, document)
+        definition = _definition_uri(props["DefinitionUri"], env, where, document, options)
     elif "DefinitionS3Location" in props:
         raise env.fail(
             (*where, "DefinitionS3Location"),
@@ -456,42 +477,20 @@ def _template_definition(
     return definition
 
 
-def _definition_uri(uri: Any, env: _cfn.Env, where: Loc, document: _Document) -> dict[str, Any]:
+def _definition_uri(
+    uri: Any, env: _cfn.Env, where: Loc, document: _Document, options: LoadOptions
+) -> dict[str, Any]:
+    here = (*where, "DefinitionUri")
     if not isinstance(uri, str):
-        raise env.fail(
-            (*where, "DefinitionUri"),
-            "a definition in S3 cannot be read locally; use a local file path",
-        )
+        raise env.fail(here, "a definition in S3 cannot be read locally; use a local file path")
     if uri.startswith("s3://"):
+        raise env.fail(here, f"{uri} is in S3 and cannot be read locally; use a local file path")
+    if not document.from_path:
         raise env.fail(
-            (*where, "DefinitionUri"),
-            f"{uri} is in S3 and cannot be read locally; use a local file path",
+            here,
+            "a template given as text or a dict cannot read files; load the template by its path",
         )
-    return _read_file(document.base_dir / uri).data
-
-
-def _placeholder_warnings(definition: Any, path: Loc = ()) -> tuple[Diagnostic, ...]:
-    """``${Name}`` left in the definition (a Resource is reported by the validator)."""
-    if isinstance(definition, dict):
-        return tuple(
-            w
-            for k, v in definition.items()
-            if k != "Resource"
-            for w in _placeholder_warnings(v, (*path, k))
-        )
-    if isinstance(definition, list):
-        return tuple(
-            w for i, v in enumerate(definition) for w in _placeholder_warnings(v, (*path, i))
-        )
-    if isinstance(definition, str):
-        return tuple(
-            Diagnostic(
-                path,
-                f"placeholder ${{{name}}} has no substitution "
-                f"(pass substitutions={{{name!r}: ...}} or --sub {name}=...)",
-                code="UNSUBSTITUTED_PLACEHOLDER",
-                severity="WARNING",
-            )
-            for name in dict.fromkeys(_PLACEHOLDER.findall(definition))
-        )
-    return ()
+    path = confine(
+        Path(uri), document.base_dir, what="DefinitionUri", allow_outside=options.allow_outside
+    )
+    return _read_file(path).data

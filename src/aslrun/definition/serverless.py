@@ -6,6 +6,10 @@ lazily: only the values the chosen state machine needs.  A ``${...}`` whose sour
 framework does not know (``${AWS::Region}`` in ``Fn::Sub``, ``${Name}`` placeholders) is left
 for CloudFormation or substitutions.  Values only AWS knows (``ssm:``, ``cf:``, ``s3:``,
 ``param:``) come from ``variables={"ssm:/path": ...}`` or raise :class:`LoadError`.
+
+``${env:NAME}`` is the only way the environment is read, and ``${file()}`` the only way other
+files are; both only when the serverless.yml was loaded from a path (``reads_machine``), and
+``${file()}`` only inside its folder unless ``allow_outside``.
 """
 
 from __future__ import annotations
@@ -18,13 +22,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
 
-from aslrun.definition.yaml_loader import parse_yaml
+from aslrun.definition.reading import confine, parse_text, read_text
 from aslrun.errors import LoadError, format_location
 
 __all__ = [
     "Serverless",
+    "activities",
+    "function_keys",
     "function_logical_id",
     "functions",
+    "implicit_prefixes",
     "make_context",
     "resolve_variables",
     "resources",
@@ -58,6 +65,9 @@ class Serverless:
     options: Mapping[str, str] = field(default_factory=dict)  # --stage / --region as given
     base_dir: Path = Path()
     source: str | None = None
+    reads_machine: bool = False
+    """Loaded from a path: ``${env:}`` and ``${file()}`` may read this machine."""
+    allow_outside: bool = False
 
     def fail(self, path: Loc, message: str) -> LoadError:
         return LoadError(f"{format_location(path)}: {message}", source=self.source)
@@ -72,6 +82,8 @@ def make_context(
     variables: Mapping[str, Any],
     base_dir: Path,
     source: str | None,
+    reads_machine: bool = False,
+    allow_outside: bool = False,
 ) -> Serverless:
     """The context with stage and region settled (option, then provider, then default)."""
     provider = doc.get("provider")
@@ -86,6 +98,8 @@ def make_context(
         options,
         base_dir,
         source,
+        reads_machine,
+        allow_outside,
     )
     if stage is None and "stage" in provider:
         ctx = replace(
@@ -182,11 +196,16 @@ def _variable(inner: str, ctx: Serverless, path: Loc, depth: int) -> Any:
         value = _lookup(candidate, ctx, path, depth)
         if value is not None:
             return value
-    hint = _hint(candidates[0])
+    hint = _hint(candidates[0], ctx)
     raise ctx.fail(path, f"cannot resolve ${{{inner}}}{hint}")
 
 
-def _hint(reference: str) -> str:
+def _hint(reference: str, ctx: Serverless) -> str:
+    if reference.startswith("env:") and not ctx.reads_machine:
+        return (
+            "; a serverless.yml given as text or a dict does not read environment variables: "
+            f"pass variables={{{reference!r}: ...}}"
+        )
     if reference in ("opt:stage", "opt:region"):
         return f"; pass {reference[4:]}=..."
     if reference.startswith(("self:", "file(")):
@@ -209,7 +228,7 @@ def _lookup(reference: str, ctx: Serverless, path: Loc, depth: int) -> Any:
     if reference == "aws:accountId":
         return ctx.account
     if source == "env":
-        return os.environ.get(address)
+        return os.environ.get(address) if ctx.reads_machine else None
     if reference.startswith("file("):
         return _file(reference, ctx, path, depth)
     return None
@@ -244,18 +263,22 @@ def _file(reference: str, ctx: Serverless, path: Loc, depth: int) -> Any:
     match = _FILE.match(reference)
     if match is None:
         raise ctx.fail(path, f"cannot read ${{{reference}}}")
+    if not ctx.reads_machine:
+        raise ctx.fail(
+            path,
+            f"${{{reference}}}: a serverless.yml given as text or a dict cannot read files; "
+            "load it by its path",
+        )
     name = match.group("path").strip().strip("'\"")
-    file = ctx.base_dir / name
-    if file.suffix not in (".yml", ".yaml", ".json"):
+    if Path(name).suffix not in (".yml", ".yaml", ".json"):
         raise ctx.fail(path, f"${{{reference}}}: only .yml, .yaml and .json files can be read")
     try:
-        text = file.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise ctx.fail(path, f"${{{reference}}}: cannot read {file}: {exc.strerror}") from None
-    try:
-        data = parse_yaml(text)
-    except Exception as exc:  # yaml.YAMLError and friends: report, do not crash
-        raise ctx.fail(path, f"${{{reference}}}: {file} is not valid YAML/JSON: {exc}") from None
+        file = confine(
+            Path(name), ctx.base_dir, what=f"${{{reference}}}", allow_outside=ctx.allow_outside
+        )
+        data = parse_text(read_text(file), str(file), suffix=file.suffix)
+    except LoadError as exc:
+        raise ctx.fail(path, str(exc)) from None
     found = _address(data, (match.group("address") or "").strip())
     return None if found is None else resolve_variables(found, ctx, path, depth + 1)
 
@@ -263,8 +286,7 @@ def _file(reference: str, ctx: Serverless, path: Loc, depth: int) -> Any:
 def function_logical_id(key: str) -> str:
     """The framework's logical id for a function key (``startRecorder`` ->
     ``StartRecorderLambdaFunction``; ``-`` becomes ``Dash``, ``_`` becomes ``Underscore``)."""
-    normalized = key.replace("-", "Dash").replace("_", "Underscore")
-    return normalized[:1].upper() + normalized[1:] + "LambdaFunction"
+    return _normalized(key) + "LambdaFunction"
 
 
 def service_name(ctx: Serverless) -> str:
@@ -292,6 +314,53 @@ def functions(ctx: Serverless, partition: str = "aws") -> dict[str, dict[str, An
         arn = f"arn:{partition}:lambda:{ctx.region}:{ctx.account}:function:{name}"
         out[function_logical_id(str(key))] = {"Ref": name, "Arn": arn}
     return out
+
+
+def function_keys(ctx: Serverless) -> dict[str, dict[str, Any]]:
+    """Lambda attributes by function key (``Fn::GetAtt: [openRoom, Arn]``, as the
+    serverless-step-functions plugin allows besides the logical id)."""
+    declared = ctx.doc.get("functions")
+    by_id = functions(ctx)
+    if not isinstance(declared, dict):
+        return {}
+    return {str(key): by_id[function_logical_id(str(key))] for key in declared}
+
+
+def activities(ctx: Serverless, partition: str = "aws") -> dict[str, dict[str, Any]]:
+    """Activity attributes under both the name declared in ``stepFunctions.activities`` and
+    the plugin's logical id (``myTask`` -> ``MyTaskStepFunctionsActivity``); ``Ref`` is the ARN."""
+    section = ctx.doc.get("stepFunctions")
+    declared = section.get("activities") if isinstance(section, dict) else None
+    out: dict[str, dict[str, Any]] = {}
+    for item in declared if isinstance(declared, list) else []:
+        name = item.get("name") if isinstance(item, dict) else item
+        if not isinstance(name, str):
+            continue
+        arn = f"arn:{partition}:states:{ctx.region}:{ctx.account}:activity:{name}"
+        attrs = {"Ref": arn, "Arn": arn, "Name": name}
+        out[name] = attrs
+        out[_normalized(name) + "StepFunctionsActivity"] = attrs
+    return out
+
+
+def implicit_prefixes(ctx: Serverless) -> tuple[str, ...]:
+    """Logical-id prefixes of the resources the framework creates (``IamRoleLambdaExecution``,
+    ``ApiGatewayRestApi``, a function's ``<Name>LogGroup`` ...)."""
+    declared = ctx.doc.get("functions")
+    names = [_normalized(str(k)) for k in declared] if isinstance(declared, dict) else []
+    generated = ("LogGroup", "LambdaVersion", "LambdaPermission", "EventSourceMapping")
+    return (
+        "IamRoleLambdaExecution",
+        "ServerlessDeploymentBucket",
+        "ApiGateway",
+        "HttpApi",
+        *(name + suffix for name in names for suffix in generated),
+    )
+
+
+def _normalized(key: str) -> str:
+    normalized = key.replace("-", "Dash").replace("_", "Underscore")
+    return normalized[:1].upper() + normalized[1:]
 
 
 def state_machines(doc: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:

@@ -5,14 +5,25 @@ are booleans, ``2024-01-01`` is a date and ``017`` is octal.  The Serverless Fra
 (js-yaml) and AWS's tools read YAML 1.2 core scalars instead, and published definitions
 rely on it (states named ``Yes`` and ``No``, ``Next: Yes``).  :class:`AslYamlLoader`
 resolves only the 1.2 core forms; everything else stays a string.
+
+What JSON cannot hold is refused with the YAML position: ``!!binary``, ``!!set``, ``!!omap``,
+``!!pairs``, ``!!timestamp``, keys that are not text (``{1: a}``), ``.nan``/``.inf``,
+integers over 4,300 digits, an alias inside its own anchor.  Nesting deeper than
+:data:`~aslrun.definition.limits.MAX_DEPTH` and aliases that expand the document past
+:data:`~aslrun.definition.limits.MAX_NODES` values ("billion laughs") stop the composer early.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
 import yaml
+from yaml.composer import ComposerError
+from yaml.constructor import ConstructorError
+
+from aslrun.definition.limits import MAX_DEPTH, MAX_INT_DIGITS, MAX_NODES
 
 __all__ = ["CFN_TAGS", "AslYamlLoader", "parse_yaml"]
 
@@ -51,32 +62,137 @@ CFN_TAGS: dict[str, str] = {
 
 
 class AslYamlLoader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 core scalars and the CloudFormation short tags."""
+    """SafeLoader with YAML 1.2 core scalars, the CloudFormation short tags and JSON's limits."""
 
     # Own (empty) table, so PyYAML's YAML 1.1 resolvers are not inherited.
     yaml_implicit_resolvers = {}  # noqa: RUF012 - PyYAML's class-level table
 
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._open: set[str] = set()
+        self._sizes: dict[int, tuple[yaml.Node, int]] = {}
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        """Compose one node, refusing self-referring aliases, deep nesting and alias bombs."""
+        event: Any = self.peek_event()  # type: ignore[no-untyped-call]
+        mark: Any = event.start_mark
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor in self._open:
+                raise ComposerError(
+                    None,
+                    None,
+                    f"YAML alias *{event.anchor} is inside its own anchor; "
+                    "a structure that contains itself has no JSON form",
+                    mark,
+                )
+            return super().compose_node(parent, index)
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise ComposerError(
+                None, None, f"YAML nested more than {MAX_DEPTH} levels deep", event.start_mark
+            )
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            self._open.add(anchor)
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+            self._open.discard(anchor or "")
+        if node is not None:
+            self._count(node, event.start_mark)
+        return node
+
+    def _count(self, node: yaml.Node, mark: Any) -> None:
+        """Record how many values ``node`` stands for with every alias expanded."""
+        size = 1
+        if isinstance(node, yaml.SequenceNode):
+            size += sum(self._size(child) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            size += sum(self._size(k) + self._size(v) for k, v in node.value)
+        self._sizes[id(node)] = (node, size)
+        if size > MAX_NODES:
+            raise ComposerError(
+                None,
+                None,
+                f"YAML aliases expand to more than {MAX_NODES:,} values "
+                "(aslrun's limit; the document repeats an anchor too often)",
+                mark,
+            )
+
+    def _size(self, node: yaml.Node) -> int:
+        known = self._sizes.get(id(node))
+        return 1 if known is None else known[1]
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        """A mapping whose keys are all text (JSON's object keys)."""
+        if isinstance(node, yaml.MappingNode):
+            self.flatten_mapping(node)
+            for key_node, _ in node.value:
+                if key_node.tag != "tag:yaml.org,2002:str":
+                    raise ConstructorError(
+                        None,
+                        None,
+                        f"YAML key {key_node.value!r} is not text ({_tag_name(key_node.tag)}); "
+                        f"JSON keys are strings: quote it ('{key_node.value}')"
+                        if isinstance(key_node, yaml.ScalarNode)
+                        else "YAML key is a collection; JSON keys are strings",
+                        key_node.start_mark,
+                    )
+        return super().construct_mapping(node, deep=deep)
+
+
+def _tag_name(tag: str) -> str:
+    return tag.rsplit(":", 1)[-1] if tag.startswith("tag:yaml.org") else tag
+
+
+def _refuse(loader: AslYamlLoader, node: yaml.Node) -> Any:
+    raise ConstructorError(
+        None,
+        None,
+        f"YAML !!{_tag_name(node.tag)} has no JSON form",
+        node.start_mark,
+    )
+
 
 def _int(loader: AslYamlLoader, node: yaml.Node) -> int:
     text = str(loader.construct_scalar(node))  # type: ignore[arg-type]
-    if text.startswith("0o"):
-        return int(text[2:], 8)
-    if text.startswith("0x"):
-        return int(text[2:], 16)
-    return int(text)
+    if len(text.lstrip("+-")) > MAX_INT_DIGITS:
+        raise ConstructorError(
+            None,
+            None,
+            f"YAML integer of {len(text):,} digits; aslrun reads integers of at most 4,300",
+            node.start_mark,
+        )
+    try:
+        if text.startswith("0o"):
+            return int(text[2:], 8)
+        if text.startswith("0x"):
+            return int(text[2:], 16)
+        return int(text)
+    except ValueError:
+        raise ConstructorError(
+            None, None, f"YAML !!int {text!r} is not an integer", node.start_mark
+        ) from None
 
 
 def _float(loader: AslYamlLoader, node: yaml.Node) -> float:
-    text = str(loader.construct_scalar(node)).lower()  # type: ignore[arg-type]
-    if text.endswith(".inf"):
-        return float("-inf") if text.startswith("-") else float("inf")
-    if text == ".nan":
-        return float("nan")
-    return float(text)
-
-
-def _text(loader: AslYamlLoader, node: yaml.Node) -> str:
-    return str(loader.construct_scalar(node))  # type: ignore[arg-type]
+    text = str(loader.construct_scalar(node))  # type: ignore[arg-type]
+    try:
+        value = math.inf if text.lower().lstrip("+-") in (".inf", ".nan") else float(text)
+    except ValueError:
+        raise ConstructorError(
+            None, None, f"YAML !!float {text!r} is not a number", node.start_mark
+        ) from None
+    if not math.isfinite(value):
+        raise ConstructorError(
+            None,
+            None,
+            f"YAML {text} is not a JSON number (JSON has no NaN or Infinity)",
+            node.start_mark,
+        )
+    return value
 
 
 def _construct_tag(loader: AslYamlLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
@@ -92,8 +208,10 @@ def _construct_tag(loader: AslYamlLoader, suffix: str, node: yaml.Node) -> dict[
             value = [resource, attribute]
     elif isinstance(node, yaml.SequenceNode):
         value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+    elif isinstance(node, yaml.MappingNode):
+        value = loader.construct_mapping(node, deep=True)
+    else:  # pragma: no cover - PyYAML has no other node kind
+        raise yaml.constructor.ConstructorError(None, None, f"bad {tag}", node.start_mark)
     return {long_name: value}
 
 
@@ -107,8 +225,10 @@ def _register() -> None:
     add("tag:yaml.org,2002:merge", re.compile(r"^<<$"), ["<"])
     AslYamlLoader.add_constructor("tag:yaml.org,2002:int", _int)
     AslYamlLoader.add_constructor("tag:yaml.org,2002:float", _float)
-    # Timestamps are never resolved implicitly; an explicit !!timestamp stays text.
-    AslYamlLoader.add_constructor("tag:yaml.org,2002:timestamp", _text)
+    # Timestamps are never resolved implicitly (they stay text); explicit tags for values
+    # JSON cannot hold are refused.
+    for name in ("binary", "set", "omap", "pairs", "timestamp"):
+        AslYamlLoader.add_constructor(f"tag:yaml.org,2002:{name}", _refuse)
     AslYamlLoader.add_multi_constructor("!", _construct_tag)
 
 

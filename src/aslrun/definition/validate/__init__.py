@@ -74,7 +74,7 @@ def validate(source: Source, **load_options: Any) -> list[Diagnostic]:
     cannot be read or parsed at all.
     """
     loaded = load_definition(source, **load_options)
-    return [*loaded.warnings, *iter_diagnostics(loaded.definition)]
+    return [*loaded.warnings, *loaded.screen(iter_diagnostics(loaded.definition))]
 
 
 def iter_diagnostics(definition: Mapping[str, Any]) -> Iterator[Diagnostic]:
