@@ -125,23 +125,16 @@ HOSTILE: dict[str, Hostile] = {
     "top-level-string": Hostile(_write("string.json", b'"StartAt"')),
     "truncated-json": Hostile(_write("cut.json", json.dumps(PASS).encode()[:-7])),
     "invalid-yaml": Hostile(_write("bad.yaml", b"StartAt: [P\n")),
-    "deeply-nested-json": Hostile(
-        _write("deep.json", b"[" * 100_000 + b"]" * 100_000), fixed=False
-    ),
+    "deeply-nested-json": Hostile(_write("deep.json", b"[" * 100_000 + b"]" * 100_000)),
     "deeply-nested-result": Hostile(
         _write("deep-result.json", _definition_with('{"a":' * 5000 + "1" + "}" * 5000)),
-        fixed=False,
     ),
-    "nan-literal": Hostile(_write("nan.json", _definition_with("NaN")), fixed=False),
-    "infinity-literal": Hostile(_write("inf.json", _definition_with("-Infinity")), fixed=False),
-    "integer-of-5000-digits": Hostile(
-        _write("bigint.json", _definition_with("9" * 5000)), fixed=False
-    ),
-    "over-1-mib": Hostile(
-        _write("huge.json", _definition_with('"' + "x" * (1024 * 1024) + '"')), fixed=False
-    ),
+    "nan-literal": Hostile(_write("nan.json", _definition_with("NaN"))),
+    "infinity-literal": Hostile(_write("inf.json", _definition_with("-Infinity"))),
+    "integer-of-5000-digits": Hostile(_write("bigint.json", _definition_with("9" * 5000))),
+    "over-1-mib": Hostile(_write("huge.json", _definition_with('"' + "x" * (1024 * 1024) + '"'))),
     "yaml-binary-tag": Hostile(
-        _write("binary-tag.yaml", b"StartAt: P\nStates: !!binary aGVsbG8=\n"), fixed=False
+        _write("binary-tag.yaml", b"StartAt: P\nStates: !!binary aGVsbG8=\n")
     ),
 }
 

@@ -193,6 +193,8 @@ def list_state_machines(
         try:
             loaded = _load(document, options)
         except LoadError as exc:
+            if document.kind == "asl":  # the file is the machine: it cannot be listed
+                raise
             entries.append(StateMachineEntry(key, None, document.kind, None, (), exc.message))
             continue
         states = loaded.definition.get("States")
