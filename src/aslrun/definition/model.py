@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from aslrun._json import JSON
+from aslrun.handlers.registry import ResourceInfo, describe_resource
 from aslrun.lang.paths import Path
 from aslrun.lang.templates import NULL, OptPath, Template
 
@@ -69,6 +70,10 @@ class StateBase:
     assign: Template | None = None
     output: Template | None = None  # JSONata Output
     raw: Mapping[str, JSON] = field(default_factory=dict, compare=False, repr=False)
+    jsonata: bool = field(init=False, compare=False, repr=False)  # chosen once, at load
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "jsonata", self.query_language == "JSONata")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -90,8 +95,13 @@ class TaskState(StateBase):
     timeout_seconds_path: Path | None = None
     heartbeat_seconds: Any = None
     heartbeat_seconds_path: Path | None = None
+    info: ResourceInfo = field(init=False, compare=False, repr=False)  # classified at load
     retry: tuple[Retrier, ...] = ()
     catch: tuple[Catcher, ...] = ()
+
+    def __post_init__(self) -> None:
+        StateBase.__post_init__(self)
+        object.__setattr__(self, "info", describe_resource(self.resource))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

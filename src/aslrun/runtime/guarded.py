@@ -56,7 +56,7 @@ def complete(
     JSONPath: Assign sees ``result``; ResultPath places it into the raw input (when the state
     has a result), then OutputPath.  JSONata: Output and Assign see ``$states.result``.
     """
-    if state.query_language == "JSONata":
+    if state.jsonata:
         scope = Scope(run.input, run, result=(result,) if has_result else None)
         assigned = state.assign.evaluate(scope) if state.assign is not None else None
         output = state.output.evaluate(scope) if state.output is not None else result
@@ -69,7 +69,7 @@ def complete(
 
 
 def _effective_input(state: State, run: StateRun, data: JSON) -> JSON:
-    if state.query_language == "JSONata":
+    if state.jsonata:
         return data
     return apply_input_path(state.input_path, data, run)
 
@@ -143,7 +143,7 @@ def _catch(frame: Frame, run: StateRun, state: Any, err: StatesError) -> tuple[s
     if err.cause is not None:
         error_output["Cause"] = err.cause
     try:
-        if state.query_language == "JSONata":
+        if state.jsonata:
             scope = Scope(run.input, run, error_output=error_output)
             assigned = catcher.assign.evaluate(scope) if catcher.assign is not None else None
             output = catcher.output.evaluate(scope) if catcher.output is not None else error_output

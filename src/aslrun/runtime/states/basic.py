@@ -31,7 +31,7 @@ __all__ = ["run_choice", "run_fail", "run_pass", "run_succeed"]
 def run_pass(state: PassState, frame: Frame, data: JSON) -> StateGen:
     run = frame.enter(state, data)
     try:
-        if state.query_language == "JSONata":
+        if state.jsonata:
             out = complete(frame, run, state, data, has_result=False)
         else:
             effective = apply_input_path(state.input_path, data, run)
@@ -101,7 +101,7 @@ def run_choice(state: ChoiceState, frame: Frame, data: JSON) -> StateGen:
     run = frame.enter(state, data)
     try:
         effective = _effective_input(state, run, data)
-        if state.query_language == "JSONata":
+        if state.jsonata:
             rule = choice.choose(
                 state.choices, lambda p: None, condition=lambda c: _condition(c, run)
             )
@@ -138,7 +138,7 @@ def _complete_choice(
     assign: Template | None,
     output: Template | None,
 ) -> JSON:
-    if state.query_language == "JSONata":
+    if state.jsonata:
         scope = Scope(run.input, run)
         assigned = assign.evaluate(scope) if assign is not None else None
         out = output.evaluate(scope) if output is not None else run.input

@@ -170,7 +170,7 @@ def _map_config(state: MapState, run: StateRun, effective: JSON, items: list[JSO
 def _items(state: MapState, run: StateRun, effective: JSON) -> Generator[Effect, Any, list[JSON]]:
     if state.item_reader is not None:
         return (yield from read_items(state, run, effective))
-    if state.query_language == "JSONata":
+    if state.jsonata:
         if state.items is not None:
             value = evaluate_typed(state.items, run, "Items", "array")
         else:

@@ -101,7 +101,7 @@ def run_parallel(state: ParallelState, frame: Frame, data: JSON) -> StateGen:
 
 
 def _effective(state: ParallelState | MapState, run: StateRun, data: JSON) -> JSON:
-    if state.query_language == "JSONata":
+    if state.jsonata:
         if isinstance(state, ParallelState) and state.parameters is not None:
             return state.parameters.evaluate(Scope(data, run))
         return data
@@ -112,6 +112,6 @@ def _effective(state: ParallelState | MapState, run: StateRun, data: JSON) -> JS
 
 
 def _select(state: ParallelState | MapState, run: StateRun, result: JSON) -> JSON:
-    if state.result_selector is not None and state.query_language == "JSONPath":
+    if state.result_selector is not None and not state.jsonata:
         return state.result_selector.evaluate(Scope(result, run))
     return result

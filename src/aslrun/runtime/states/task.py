@@ -7,7 +7,6 @@ LambdaFunction* events of a function ARN) from the answer."""
 from __future__ import annotations
 
 from collections.abc import Generator
-from functools import lru_cache
 from typing import Any
 
 from aslrun._json import JSON, dumps
@@ -15,7 +14,6 @@ from aslrun.definition.model import TaskState, Template
 from aslrun.errors import StateFailure, StatesError
 from aslrun.handlers.registry import (
     ResourceInfo,
-    describe_resource,
     lambda_not_found,
     new_request_id,
     qualified_function_arn,
@@ -30,9 +28,6 @@ from aslrun.runtime.process import Effect, StateGen
 
 __all__ = ["run_task"]
 
-
-_describe = lru_cache(maxsize=4096)(describe_resource)
-
 _HEARTBEAT_PATTERNS = frozenset({".waitForTaskToken", ".sync", ".sync:2"})
 """Integration patterns whose worker must heartbeat (with activities); a request-response
 call is timed by TimeoutSeconds only."""
@@ -45,7 +40,7 @@ def run_task(state: TaskState, frame: Frame, data: JSON) -> StateGen:
         # Built on every attempt: Parameters may read $$.State.RetryCount and $$.Task.Token.
         params, timeout, heartbeat = _prepare(state, run, data)
         result = yield from _invoke(state, frame, run, params, timeout, heartbeat)
-        if state.result_selector is not None and state.query_language == "JSONPath":
+        if state.result_selector is not None and not state.jsonata:
             result = state.result_selector.evaluate(Scope(result, run))
         return result
 
@@ -57,7 +52,7 @@ def run_task(state: TaskState, frame: Frame, data: JSON) -> StateGen:
 def _prepare(
     state: TaskState, run: StateRun, data: JSON
 ) -> tuple[JSON, float | None, float | None]:
-    if state.query_language == "JSONata":
+    if state.jsonata:
         effective = data
         params = (
             state.parameters.evaluate(Scope(data, run)) if state.parameters is not None else data
@@ -106,7 +101,7 @@ def _invoke(
     heartbeat: float | None,
 ) -> Generator[Effect, Any, JSON]:
     """Schedule the work, yield it to the runtime's invoker, record how it ended."""
-    info = _describe(state.resource)
+    info = state.info
     function_name = info.function_name
     if info.is_lambda_invoke and isinstance(params, dict):
         fn_param = params.get("FunctionName")
