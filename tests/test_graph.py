@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import aslrun
 from aslrun.cli.app import run as cli_run
+from aslrun.errors import AslrunError
 from aslrun.toolkit.graph import render, to_dot, to_mermaid, to_svg
 from aslrun.toolkit.graph_model import build_diagram, choice_label, task_detail
 from aslrun.toolkit.graph_overlay import StateRecord, events_of, read_history
@@ -606,3 +610,75 @@ def test_committed_polling_picture_shows_the_run() -> None:
     assert {n: g.attrib["data-outcome"] for n, g in states(svg).items()} == POLLING_OUTCOMES
     taken = {p for p, g in links(svg).items() if g.attrib["class"] == "link taken"}
     assert taken == POLLING_TAKEN
+
+
+def test_svg_without_the_graph_extra_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "grandalf", None)
+    with pytest.raises(AslrunError) as caught:
+        to_svg(SMALL)
+    assert str(caught.value) == (
+        "drawing SVG needs the 'graph' extra: pip install 'aslrun[graph]' "
+        "(Mermaid and DOT output need nothing)"
+    )
+    assert to_mermaid(SMALL).startswith("flowchart TD\n")
+    status, out, err = cli("graph", str(ROOT / "examples" / "classroom.asl.json"))
+    assert (status, out) == (2, "")
+    assert err == f"aslrun graph: {caught.value}\n"
+
+
+def test_cli_graph_invalid_definition(tmp_path: Path) -> None:
+    path = tmp_path / "bad.asl.json"
+    path.write_text('{"StartAt": "Nowhere", "States": {"A": {"Type": "Succeed"}}}')
+    status, out, err = cli("graph", str(path), "--format", "dot")
+    assert (status, out) == (2, "")
+    assert err.startswith(f"aslrun graph: {path}: invalid state machine definition")
+
+
+@st.composite
+def machines(draw: st.DrawFn) -> dict[str, Any]:
+    """Up to 8 states with arbitrary transitions: cycles, self-loops, unreachable states."""
+    names = [f"S{i}" for i in range(draw(st.integers(1, 8)))]
+    target = st.sampled_from(names)
+    found: dict[str, Any] = {}
+    for name in names:
+        kind = draw(st.sampled_from(["Pass", "Task", "Choice", "Succeed"]))
+        state: dict[str, Any] = {"Type": kind}
+        if kind == "Choice":
+            state["Choices"] = [
+                {"Variable": "$.v", "NumericEquals": i, "Next": draw(target)}
+                for i in range(draw(st.integers(1, 3)))
+            ]
+            if draw(st.booleans()):
+                state["Default"] = draw(target)
+        elif kind != "Succeed":
+            if draw(st.booleans()):
+                state["Next"] = draw(target)
+            else:
+                state["End"] = True
+            if kind == "Task":
+                state["Resource"] = f"{FN}F"
+                if draw(st.booleans()):
+                    state["Catch"] = [{"ErrorEquals": ["States.ALL"], "Next": draw(target)}]
+        found[name] = state
+    return {"StartAt": draw(target), "States": found}
+
+
+@settings(max_examples=40, deadline=None)
+@given(machines())
+def test_any_graph_draws_every_state_and_transition(definition: dict[str, Any]) -> None:
+    expected = {("__start__", definition["StartAt"])}
+    for name, state in definition["States"].items():
+        targets = [rule["Next"] for rule in state.get("Choices", [])]
+        targets += [state[k] for k in ("Next", "Default") if k in state]
+        targets += [c["Next"] for c in state.get("Catch", [])]
+        expected |= {(name, t) for t in targets}
+        if state.get("End") or state["Type"] == "Succeed":
+            expected.add((name, "__end__"))
+    svg = to_svg(definition)
+    assert set(states(svg)) == set(definition["States"])
+    assert set(links(svg)) == expected
+    count = len(build_diagram(definition).links)
+    lines = to_mermaid(definition).splitlines()
+    mermaid_edges = [line for line in lines if "-->" in line or "-.->" in line]
+    assert len(mermaid_edges) == count
+    assert to_dot(definition).count(" -> ") == count
