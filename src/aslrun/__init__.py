@@ -25,6 +25,7 @@ from aslrun.errors import (
 from aslrun.handlers.modules import handler
 from aslrun.handlers.registry import HandlerContext, ResourceRegistry
 from aslrun.runtime.clock import RealClock, VirtualClock
+from aslrun.service import StepFunctions
 
 TaskFailed = StatesError
 """Raise ``TaskFailed(error, cause)`` from a handler to fail its Task with that error name."""
@@ -41,6 +42,7 @@ __all__ = [
     "ResourceRegistry",
     "StateMachine",
     "StatesError",
+    "StepFunctions",
     "TaskFailed",
     "VirtualClock",
     "handler",
