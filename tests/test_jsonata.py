@@ -294,8 +294,13 @@ def test_evaluate_raw_returns_undefined_instead_of_failing() -> None:
 
 
 def test_function_values_are_not_json() -> None:
-    # JSON.stringify semantics: a function is undefined at the top, dropped from objects.
-    assert cause_of("{% function($x){$x} %}").endswith("returned nothing (undefined).")
+    # A function where a value is needed: AWS's cause is "returned an unsupported result
+    # type" (issue 10); nested, JSON.stringify semantics: dropped from objects, null in arrays.
+    assert cause_of("{% function($x){$x} %}") == (
+        "The JSONata expression 'function($x){$x}' specified for the field 'Output' "
+        "returned an unsupported result type."
+    )
+    assert cause_of("{% $sum %}").endswith("returned an unsupported result type.")
     assert run("{% {'f': $lowercase, 'g': 1} %}") == {"g": 1}
     assert run("{% [$lowercase, 1] %}") == [None, 1]
 

@@ -22,27 +22,33 @@ AWS's dialect (JSONata 2.0.6, "Transforming data with JSONata in Step Functions"
 from __future__ import annotations
 
 import functools
-import json
-import math
-import random
-import re
 import sys
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from decimal import Decimal
-from types import MappingProxyType
 from typing import Any, Final, Literal, TypeAlias
 
 from aslrun._json import JSON, dumps, json_type_name
-from aslrun.errors import StateFailure, StatesError
-from aslrun.lang import jsonata_functions as extra
 from aslrun.lang.jsonata_engine import engine as _engine
-from aslrun.lang.jsonata_engine import functions as _engine_functions
 from aslrun.lang.jsonata_engine import jexception as _engine_errors
 from aslrun.lang.jsonata_engine import parser as _engine_parser
 from aslrun.lang.jsonata_engine import utils as _engine_utils
+from aslrun.lang.jsonata_values import (
+    _STATIC_FUNCTIONS,
+    STACK_OVERFLOW,
+    UNDEFINED,
+    Bindings,
+    EvaluationLimitExceeded,
+    _native,
+    failure,
+    message,
+    result,
+    returned_nothing,
+    threw,
+)
+from aslrun.lang.regex import UnsafePatternError, compile_safe
 
 __all__ = [
+    "MAX_DEPTH",
+    "MAX_SEQUENCE",
+    "MAX_STEPS",
     "UNDEFINED",
     "Bindings",
     "ExpectedType",
@@ -59,34 +65,28 @@ __all__ = [
 _EVALUATION_RECURSION_LIMIT: Final = 10000
 """The recursion limit while an expression evaluates (what jsonata-python itself assumes)."""
 
-QUERY_EVALUATION_ERROR: Final = "States.QueryEvaluationError"
+MAX_STEPS: Final = 200_000
+"""Expression nodes one evaluation may visit. AWS documents no bound and jsonata-js has none
+by default, so an infinite (tail) recursion would run forever; past this the evaluation fails
+with ``States.QueryEvaluationError``. Measured on jsonata-python: 20-45 microseconds a step,
+so a runaway ends within 4-9 s, while filtering ~40,000 items or mapping a function over
+~90,000 (more than a 256 KiB payload can hold) stays inside it."""
+
+MAX_DEPTH: Final = 2_000
+"""Nested evaluations one evaluation may reach (about 660 levels of a non-tail recursive
+function): past it the evaluation fails with AWS's stack overflow text, before Python's own
+recursion limit (reached near 2,500) could."""
+
+MAX_SEQUENCE: Final = 1_000_000
+"""Items in one array or sequence (``[0..n]``, ``$range``, any intermediate result), and
+characters in one string, an evaluation may build."""
 
 ExpectedType: TypeAlias = Literal["array", "integer", "number", "string", "object", "boolean"]
 
 _Jsonata = _engine.Jsonata
 _NULL: Final = _engine_utils.Utils.NULL_VALUE
 _JException = _engine_errors.JException
-_ERROR_CODES: Final[Mapping[str, str]] = _engine_errors.JException.error_codes
-
-# Integral doubles below this print as integers in JavaScript (and on AWS); larger ones use
-# an exponent, which Python's float repr also does.
-_INTEGRAL_LIMIT: Final = 1e21
-_EXACT_INTEGERS: Final = 2**53
-
-# jsonata-js's words for a signature's array item type (T0412).
-_ARRAY_ITEM_TYPES: Final[Mapping[str, str]] = {
-    "a": "arrays",
-    "b": "booleans",
-    "f": "functions",
-    "n": "numbers",
-    "o": "objects",
-    "s": "strings",
-}
-
-_STACK_OVERFLOW: Final = (
-    "Stack overflow error: Check for non-terminating recursive function. "
-    "Consider rewriting as tail-recursive."
-)
+_RangeList = _engine_utils.Utils.RangeList
 
 
 class JsonataSyntaxError(ValueError):
@@ -118,193 +118,6 @@ def is_expression(value: object) -> bool:
         and value.startswith("{%")
         and value.endswith("%}")
     )
-
-
-# --------------------------------------------------------------------------- bindings
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Bindings:
-    """What an expression sees: ``$states``, ``$<variable>``, the clock and randomness.
-
-    ``states`` holds ``input`` and ``context`` and, where they exist, ``result`` and
-    ``errorOutput``. ``now_ms`` is the simulated epoch time in milliseconds that ``$now()``
-    and ``$millis()`` return. ``random`` feeds ``$random()`` and ``$uuid()``.
-    """
-
-    states: Mapping[str, JSON]
-    now_ms: int
-    random: random.Random
-    variables: Mapping[str, JSON] = field(default_factory=lambda: MappingProxyType({}))
-    _frame: dict[str, Any] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_frame", _frame_bindings(self))
-
-
-def _engine_value(value: JSON) -> Any:
-    # jsonata-python reads a top-level None binding as undefined; JSON null is NULL_VALUE.
-    return _NULL if value is None else value
-
-
-def _frame_bindings(b: Bindings) -> dict[str, Any]:
-    """The names bound for one evaluation: built once per Bindings, reused by every
-    expression evaluated with it."""
-    rng = b.random
-    now_ms = b.now_ms
-
-    def now(picture: JSON = None, timezone: JSON = None) -> JSON:
-        return _engine_functions.Functions.datetime_from_millis(now_ms, picture, timezone)
-
-    def millis() -> int:
-        return now_ms
-
-    def random_(seed: JSON = None) -> float:
-        return extra.random_(rng, seed)
-
-    def uuid() -> str:
-        return extra.uuid4(rng)
-
-    frame: dict[str, Any] = {name: _engine_value(value) for name, value in b.variables.items()}
-    frame["states"] = dict(b.states)
-    frame["now"] = _native("now", now, 0, 2)
-    frame["millis"] = _native("millis", millis, 0, 0)
-    frame["random"] = _native("random", random_, 0, 1)
-    frame["uuid"] = _native("uuid", uuid, 0, 0)
-    return frame
-
-
-def _native(name: str, function: Callable[..., JSON], least: int, most: int) -> Any:
-    """Wrap a Python function as a JSONata function: arguments arrive as plain JSON."""
-
-    def call(*args: Any) -> Any:
-        if not least <= len(args) <= most:
-            wanted = str(least) if least == most else f"{least} to {most}"
-            raise extra.FunctionArgumentError(
-                f"The function ${name} takes {wanted} arguments, but was given {len(args)}"
-            )
-        return function(*(_from_engine(a) for a in args))
-
-    return _Jsonata.JLambda(call)
-
-
-# Bound on each compiled expression's own environment (never on the engine's global one).
-# ``eval`` bound to None reads as undefined, so ``$eval(...)`` fails with T1006 as on AWS.
-_STATIC_FUNCTIONS: Final[Mapping[str, tuple[Callable[..., JSON], int]]] = {
-    "partition": (extra.partition, 2),
-    "range": (extra.range_, 3),
-    "hash": (extra.hash_, 2),
-    "parse": (extra.parse, 1),
-}
-
-
-# --------------------------------------------------------------------------- conversion
-
-
-def _number(value: int | float) -> int | float:
-    """A number as AWS (JavaScript doubles) writes it: integral values as integers."""
-    if isinstance(value, int):
-        if -_EXACT_INTEGERS <= value <= _EXACT_INTEGERS:
-            return value
-        value = float(value)  # the engine keeps big integer literals exact; AWS cannot
-    if not math.isfinite(value):
-        raise _JException("D1001", 0, value)
-    if value.is_integer() and abs(value) < _INTEGRAL_LIMIT:
-        if abs(value) <= _EXACT_INTEGERS:
-            return int(value)
-        # Past 2**53 AWS writes the shortest digits that read back as the same double
-        # (2**63 prints as 9223372036854776000), which is what repr() holds.
-        return int(Decimal(repr(value)))
-    return value
-
-
-class _UndefinedType:
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "UNDEFINED"
-
-
-UNDEFINED: Final[Any] = _UndefinedType()
-"""What :meth:`Expression.evaluate_raw` returns for JSONata's undefined."""
-
-
-def _is_function(value: Any) -> bool:
-    return isinstance(value, (_Jsonata.JFunctionCallable, _engine_parser.Parser.Symbol, re.Pattern))
-
-
-def _from_engine(value: Any) -> JSON:
-    """A value from the engine as plain JSON; fresh containers, numbers as AWS prints
-    them. Function values are dropped from objects and become null in arrays, as
-    ``JSON.stringify`` does."""
-    if value is None or value is _NULL:
-        return None
-    if isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, (int, float)):
-        return _number(value)
-    if isinstance(value, dict):
-        return {str(k): _from_engine(v) for k, v in value.items() if not _is_function(v)}
-    if isinstance(value, list):
-        return [None if _is_function(v) else _from_engine(v) for v in value]
-    if _is_function(value):
-        return None
-    raise TypeError(f"unexpected value from the JSONata engine: {type(value).__name__}")
-
-
-def _result(value: Any) -> JSON:
-    """A raw engine result as JSON, or UNDEFINED (a function value is not JSON either)."""
-    if value is None or _is_function(value):
-        return UNDEFINED
-    return _from_engine(value)
-
-
-# --------------------------------------------------------------------------- errors
-
-
-def _fill(template: str, args: tuple[Any, ...]) -> str:
-    """Render a JSONata message template as jsonata-js does: ``{{x}}`` gets the JSON text
-    of the next argument, ``{{{x}}}`` its plain text."""
-    values = iter(args)
-
-    def substitute(match: re.Match[str]) -> str:
-        arg = next(values, None)
-        if match.group(0).startswith("{{{"):
-            return "" if arg is None else str(arg)
-        try:
-            return json.dumps(_from_engine(arg), ensure_ascii=False)
-        except Exception:  # non-finite numbers, engine objects: fall back to their text
-            return json.dumps(str(arg), ensure_ascii=False)
-
-    return re.sub(r"\{\{\{\w+\}\}\}|\{\{\w+\}\}", substitute, template)
-
-
-def _message(exc: _engine_errors.JException) -> str:
-    """The message of a JSONata error as jsonata-js words it (no code)."""
-    template = _ERROR_CODES.get(exc.error)
-    if template is None:
-        return str(exc)
-    # jsonata-python's catalogue says "Object" where jsonata-js says "function".
-    template = re.sub(r"\bObject\b", "function", template)
-    extra_arg = exc.extra
-    if exc.error == "T0412":  # jsonata-js names the array's item type in words
-        extra_arg = _ARRAY_ITEM_TYPES.get(str(extra_arg), extra_arg)
-    return _fill(template, (exc.current, exc.expected, extra_arg))
-
-
-def _failure(detail: str) -> StatesError:
-    return StateFailure(QUERY_EVALUATION_ERROR, detail)
-
-
-def _threw(body: str, field: str, exc: BaseException) -> StatesError:
-    head = f"The JSONata expression '{body}' specified for the field '{field}'"
-    if isinstance(exc, _engine_errors.JException):
-        return _failure(f"{head} threw an error during evaluation. {exc.error}: {_message(exc)}")
-    if isinstance(exc, RecursionError):
-        return _failure(f"{head} threw an error during evaluation: {_STACK_OVERFLOW}")
-    if isinstance(exc, extra.FunctionArgumentError):
-        return _failure(f"{head} threw an error during evaluation: {exc}")
-    return _failure(f"{head} threw an internal error during evaluation.")
 
 
 # --------------------------------------------------------------------------- compiling
@@ -352,18 +165,52 @@ def _top_level_names(node: Any, found: list[str]) -> None:
         _top_level_names(node.arguments, found)
 
 
+def _regex_engine(pattern: str, flags: Any) -> Any:
+    """JSONata regex literals run on RE2 (linear time), see :mod:`aslrun.lang.regex`."""
+    return compile_safe(
+        pattern, ignore_case=bool(flags.case_insensitive), multiline=bool(flags.multiline)
+    )
+
+
+class _BoundedJsonata(_engine.Jsonata):  # type: ignore[misc]  # untyped base class
+    """The engine, refusing a range (``[0..n]``) past MAX_SEQUENCE before allocating it."""
+
+    def evaluate_range_expression(self, lhs: Any, rhs: Any) -> Any:
+        if isinstance(lhs, int) and isinstance(rhs, int) and rhs - lhs + 1 > MAX_SEQUENCE:
+            raise EvaluationLimitExceeded(
+                f"The range [{lhs}..{rhs}] has {rhs - lhs + 1} items; aslrun allows "
+                f"at most {MAX_SEQUENCE} in one sequence"
+            )
+        return super().evaluate_range_expression(lhs, rhs)
+
+
+def _syntax_error(body: str, exc: BaseException) -> JsonataSyntaxError:
+    """The located refusal of an expression the parser could not read."""
+    if isinstance(exc, _JException):
+        return JsonataSyntaxError(message(exc), position=exc.location)
+    if isinstance(exc, RecursionError):
+        return JsonataSyntaxError("Expression nesting is too deep")
+    if isinstance(exc, UnsafePatternError):
+        return JsonataSyntaxError(str(exc))
+    # jsonata-python's tokenizer and parser index past the end of the text or into their
+    # tables on some inputs ('!', '/', an unterminated comment): jsonata-js's words.
+    if isinstance(exc, KeyError):
+        return JsonataSyntaxError(f'Unknown operator: "{exc.args[0] if exc.args else body}"')
+    if "/*" in body and "*/" not in body[body.index("/*") + 2 :]:
+        return JsonataSyntaxError("Comment has no closing tag")
+    return JsonataSyntaxError("Unexpected end of expression", position=len(body))
+
+
 @functools.lru_cache(maxsize=4096)
 def _parse(body: str) -> Any:
     """Parse and check an expression body (memoised: the validator and the compiler of one
     definition, and identical expressions, share the work; the compiled form keeps no
     execution state between evaluations, so sharing it changes nothing but the cost)."""
     try:
-        _DialectParser().parse(body)
-        compiled = _Jsonata(body)
-    except _engine_errors.JException as exc:
-        raise JsonataSyntaxError(_message(exc), position=exc.location) from None
-    except RecursionError:
-        raise JsonataSyntaxError("Expression nesting is too deep") from None
+        _DialectParser().parse(body, _regex_engine)
+        compiled = _BoundedJsonata(body, _regex_engine)
+    except Exception as exc:  # the parser raises anything on bad text; none may escape
+        raise _syntax_error(body, exc) from None
     names: list[str] = []
     _top_level_names(compiled.ast, names)
     if names:
@@ -377,6 +224,43 @@ def _parse(body: str) -> Any:
         compiled.register_function(name, _native(name, function, arity, arity))
     compiled.register_function("eval", None)
     return compiled
+
+
+class _Budget:
+    """The bounds of one evaluation, counted by the engine's entry/exit hooks: steps (nodes
+    visited), depth (nested evaluations) and the size of every intermediate result."""
+
+    __slots__ = ("depth", "steps")
+
+    def __init__(self) -> None:
+        self.steps = MAX_STEPS
+        self.depth = 0
+
+    def enter(self, expr: Any, input: Any, env: Any) -> None:
+        self.steps -= 1
+        if self.steps < 0:
+            raise EvaluationLimitExceeded(
+                f"The evaluation did not finish within {MAX_STEPS} steps (aslrun's bound on "
+                "one expression; check for a non-terminating recursive function)"
+            )
+        if not env.is_parallel_call:
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise EvaluationLimitExceeded(STACK_OVERFLOW)
+
+    def exit(self, expr: Any, input: Any, env: Any, res: Any) -> None:
+        if not env.is_parallel_call:
+            self.depth -= 1
+        if (
+            isinstance(res, (list, str))
+            and not isinstance(res, _RangeList)  # bounded (and mis-sized) by the engine
+            and len(res) > MAX_SEQUENCE
+        ):
+            what = "items" if isinstance(res, list) else "characters"
+            raise EvaluationLimitExceeded(
+                f"A value of {len(res)} {what} was built; aslrun allows at most "
+                f"{MAX_SEQUENCE} in one array or string"
+            )
 
 
 class Expression:
@@ -400,29 +284,37 @@ class Expression:
         return f"Expression({self.text!r})"
 
     def evaluate_raw(self, bindings: Bindings, field: str) -> JSON:
-        """Evaluate; undefined comes back as the ``UNDEFINED`` sentinel, not an error."""
+        """Evaluate; undefined comes back as the ``UNDEFINED`` sentinel, not an error. A
+        function value fails ("returned an unsupported result type")."""
+        budget = _Budget()
+        frame = {
+            **bindings._frame,
+            "__evaluate_entry": budget.enter,
+            "__evaluate_exit": budget.exit,
+        }
         # The engine recurses deeply (JavaScript's stack is deeper than CPython's default):
         # the limit is raised for the evaluation only, then the host's is put back.
         limit = sys.getrecursionlimit()
         if limit < _EVALUATION_RECURSION_LIMIT:
             sys.setrecursionlimit(_EVALUATION_RECURSION_LIMIT)
         try:
-            return _result(self._compiled.evaluate(None, bindings._frame))
+            value = self._compiled.evaluate(None, frame)
         except Exception as exc:  # the engine raises anything; none may escape as a crash
-            raise _threw(self.body, field, exc) from exc
+            raise threw(self.body, field, exc) from exc
         finally:
             if limit < _EVALUATION_RECURSION_LIMIT:
                 sys.setrecursionlimit(limit)
+        try:
+            return result(value, self.body, field)
+        except RecursionError as exc:  # a value nested past what conversion can walk
+            raise threw(self.body, field, exc) from exc
 
     def evaluate(self, bindings: Bindings, field: str) -> JSON:
         """The expression's JSON value; undefined or a failure raises
         ``States.QueryEvaluationError`` naming ``field`` (e.g. ``Output/result``)."""
         value = self.evaluate_raw(bindings, field)
         if value is UNDEFINED:
-            raise _failure(
-                f"The JSONata expression '{self.body}' specified for the field "
-                f"'{field}' returned nothing (undefined)."
-            )
+            raise returned_nothing(self.body, field)
         return value
 
 
@@ -557,7 +449,7 @@ def evaluate_typed(
         if expression is not None
         else f"The value of the field '{field}'"
     )
-    raise _failure(
+    raise failure(
         f"{described} returned an unexpected result type. Expected "
         f"'{expected}', but was '{actual}' for value: {dumps(value)}"
     )

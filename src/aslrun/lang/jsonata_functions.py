@@ -46,7 +46,7 @@ HASH_ALGORITHMS: Final[Mapping[str, str]] = {
 }
 """AWS's algorithm names (exact case) -> hashlib names."""
 
-_RANGE_LIMIT: Final = 10_000_000  # JSONata's own bound on a range's size (D2014)
+_RANGE_LIMIT: Final = 1_000_000  # aslrun's bound on one sequence (jsonata.MAX_SEQUENCE)
 
 _JAVA_MULTIPLIER: Final = 0x5DEECE66D
 _JAVA_ADDEND: Final = 0xB

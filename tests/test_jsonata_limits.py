@@ -1,0 +1,233 @@
+"""JSONata at the edges (issues 9 and 10): text the parser cannot read, evaluations that would
+not end, regular expressions that would backtrack exponentially, values that are not JSON,
+and one-item sequences.
+
+Rules: AWS "Transforming data with JSONata in Step Functions" (JSONata 2.0.6; failures are
+``States.QueryEvaluationError`` naming the expression and the field); AWS's stack overflow
+text measured in floci-io/floci#2737; the JSONata documentation ("Sequences", ``$map``:
+"If the input argument is an array with 1 element, returns the single result").
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+
+import aslrun
+from aslrun.errors import StatesError
+from aslrun.lang import jsonata
+from aslrun.lang.jsonata import Bindings, JsonataSyntaxError, compile_expression
+from conftest import machine, run
+
+QEE = "States.QueryEvaluationError"
+
+
+def bindings(input_: Any = None) -> Bindings:
+    return Bindings(states={"input": input_, "context": {}}, now_ms=0, random=random.Random(0))
+
+
+def value(body: str, input_: Any = None) -> Any:
+    return compile_expression("{% " + body + " %}").evaluate(bindings(input_), "Output")
+
+
+def cause(body: str, input_: Any = None) -> str:
+    with pytest.raises(StatesError) as info:
+        value(body, input_)
+    assert info.value.error == QEE
+    assert info.value.cause is not None
+    return info.value.cause
+
+
+def head(body: str) -> str:
+    return f"The JSONata expression '{body}' specified for the field 'Output' "
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("!", 'Unknown operator: "!"'),
+        ("/", "Unexpected end of expression"),
+        ("/* never closed", "Comment has no closing tag"),
+        ("1 + /* never closed", "Comment has no closing tag"),
+        ('$match("a", /a{2,1}/)', "Invalid regular expression: /a{2,1}/: "),
+        ('$match("a", /(?=a)(b+)+/)', "the regular expression /(?=a)(b+)+/ needs a "),
+    ],
+)
+def test_text_the_parser_cannot_read_is_a_syntax_error(body: str, message: str) -> None:
+    """KeyError/IndexError/re.error from the parser become INVALID_JSONATA_EXPRESSION."""
+    with pytest.raises(JsonataSyntaxError) as info:
+        compile_expression("{% " + body + " %}")
+    assert info.value.code == "INVALID_JSONATA_EXPRESSION"
+    assert info.value.message.startswith(message)
+
+
+def test_validate_locates_an_unreadable_expression() -> None:
+    """validate() reports it at the field, never raises (issue 9, class 5)."""
+    definition = machine(
+        {"P": {"Type": "Pass", "Output": {"x": "{% ! %}"}, "End": True}}, QueryLanguage="JSONata"
+    )
+    problems = aslrun.validate(definition)
+    assert [(d.code, d.path) for d in problems] == [
+        ("INVALID_JSONATA_EXPRESSION", ("States", "P", "Output", "x"))
+    ]
+
+
+# --------------------------------------------------------------------------- bounds
+
+
+def test_an_infinite_tail_recursion_ends(monkeypatch: pytest.MonkeyPatch) -> None:
+    """jsonata-js runs a tail-recursive loop forever; aslrun stops it after MAX_STEPS
+    (lowered here so the test is quick: the default is 200,000) with a clear cause."""
+    monkeypatch.setattr(jsonata, "MAX_STEPS", 5_000)
+    body = "($f := function($n){$f($n + 1)}; $f(0))"
+    assert cause(body) == head(body) + (
+        "threw an error during evaluation: The evaluation did not finish within 5000 steps "
+        "(aslrun's bound on one expression; check for a non-terminating recursive function)"
+    )
+
+
+def test_the_step_budget_is_per_evaluation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each evaluation starts with the whole budget: repeating one under it always works."""
+    monkeypatch.setattr(jsonata, "MAX_STEPS", 5_000)
+    expression = compile_expression("{% $sum($map([1..100], function($v){$v})) %}")
+    for _ in range(20):
+        assert expression.evaluate(bindings(), "Output") == 5050
+
+
+def test_deep_recursion_fails_with_aws_stack_overflow_text() -> None:
+    """Past MAX_DEPTH nested evaluations: AWS's text (floci-io/floci#2737)."""
+    body = "($f := function($n){$n = 0 ? 0 : 1 + $f($n - 1)}; $f(5000))"
+    assert cause(body) == head(body) + (
+        "threw an error during evaluation: Stack overflow error: Check for non-terminating "
+        "recursive function. Consider rewriting as tail-recursive."
+    )
+    assert value("($f := function($n){$n = 0 ? 0 : 1 + $f($n - 1)}; $f(300))") == 300
+
+
+def test_a_huge_range_is_refused_before_it_is_built() -> None:
+    """$sum over ten million numbers took 8 s and 400 MB; past MAX_SEQUENCE (1,000,000)
+    items the range fails at once."""
+    body = "$sum([0..9999999])"
+    assert cause(body) == head(body) + (
+        "threw an error during evaluation: The range [0..9999999] has 10000000 items; "
+        "aslrun allows at most 1000000 in one sequence"
+    )
+    body = "$sum($range(0, 9999999, 1))"
+    assert cause(body) == head(body) + (
+        "threw an error during evaluation: The size of the sequence allocated by $range "
+        "must not exceed 1000000"
+    )
+    assert value("$count([1..1000000])") == 1_000_000
+
+
+def test_a_string_past_the_bound_fails() -> None:
+    body = '$pad("", 2000000, "ab")'
+    assert cause(body) == head(body) + (
+        "threw an error during evaluation: A value of 2000000 characters was built; aslrun "
+        "allows at most 1000000 in one array or string"
+    )
+
+
+# --------------------------------------------------------------------------- regular expressions
+
+
+EVIL = "a" * 5000 + "!"  # backtracking (a+)+b over this would not end in a lifetime
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("$contains($states.input, /(a+)+b/)", False),
+        ("$count($match($states.input, /(a+)+b/))", 0),
+        ("$length($replace($states.input, /(a+)+b/, 'x'))", 5001),
+        ("$count($split($states.input, /(a+)+b/))", 1),
+    ],
+)
+def test_nested_quantifiers_run_in_linear_time(body: str, expected: Any) -> None:
+    """Regex literals run on RE2: nested quantifiers cannot blow up (issue 9, class 7)."""
+    assert value(body, EVIL) == expected
+
+
+def test_regex_functions_keep_jsonata_semantics_on_re2() -> None:
+    """Groups, $N references, flags and the match objects are JSONata's."""
+    assert value("$replace('John Smith', /(\\w+)\\s(\\w+)/, '$2, $1')") == "Smith, John"
+    assert value("$match('ababbabbcc', /a(b+)/)") == [
+        {"match": "ab", "index": 0, "groups": ["b"]},
+        {"match": "abb", "index": 2, "groups": ["bb"]},
+        {"match": "abb", "index": 5, "groups": ["bb"]},
+    ]
+    assert value("$contains('Hello', /^h/i)") is True
+    assert value("$split('a1b22c', /\\d+/)") == ["a", "b", "c"]
+    assert value("$replace('abc', /(b)/, '[$1$9]')") == "a[b]c"
+
+
+def test_lookahead_falls_back_to_a_guarded_backtracking_engine() -> None:
+    """RE2 has no lookaround: such a pattern runs on ``re`` when its shape cannot backtrack
+    exponentially, on subjects of at most 10,000 characters."""
+    assert value("$match('price: 30 USD', /\\d+(?= USD)/).match") == "30"
+    body = "$contains($states.input, /a(?=b)/)"
+    assert cause(body, "a" * 10_001) == head(body) + (
+        "threw an error during evaluation: the regular expression /a(?=b)/ uses lookaround "
+        "or backreferences, which aslrun runs only on text of at most 10000 characters; "
+        "this text has 10001"
+    )
+
+
+def test_jsonpath_regex_filters_run_in_linear_time() -> None:
+    """JSONPath ``=~`` filters use the same engine (issue 9, class 7)."""
+    definition = machine(
+        {"P": {"Type": "Pass", "Parameters": {"m.$": "$.items[?(@.s =~ /(a+)+b/)]"}, "End": True}}
+    )
+    ex = run(definition, {"items": [{"s": EVIL}, {"s": "aab"}]})
+    assert ex.output == {"m": [{"s": "aab"}]}
+
+
+# --------------------------------------------------------------------------- results
+
+
+def test_a_function_where_a_value_is_needed() -> None:
+    """AWS: "returned an unsupported result type" (issue 10), not "returned nothing"."""
+    for body in ("$sum", "function($x){$x}", "$states.input ? $uppercase : 1"):
+        assert cause(body, True) == head(body) + "returned an unsupported result type."
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("$map([2], function($v){$v * 2})", 4),  # JSONata $map doc: a one-item result is the item
+        ("$map([2], function($v){$v * 2})[]", [4]),  # [] keeps the singleton array
+        ("$filter([1, 2], function($v){$v > 1})", 2),
+        ("$distinct([1, 1])", 1),
+        ("[1]", [1]),  # an array constructor is an array, never unwrapped
+        ("[[1]]", [[1]]),
+        ("$states.input.a", [5]),  # a real array at the last step is returned as it is
+        ("$states.input.o.b", 1),  # a one-item sequence from a path step
+        ("$states.input.o.b[]", [1]),
+        ("{'x': $map([2], function($v){$v * 2})}", {"x": 4}),
+        ("$partition([0], 1)", [[0]]),  # recorded: AWS's own functions return real arrays
+    ],
+)
+def test_one_item_sequences_collapse_as_jsonata_says(body: str, expected: Any) -> None:
+    assert value(body, {"a": [5], "o": [{"b": 1}]}) == expected
+
+
+def test_lone_surrogates_flow_through_jsonata() -> None:
+    """A lone surrogate from a JSON escape flows through functions and the size check."""
+    definition = machine(
+        {
+            "P": {
+                "Type": "Pass",
+                "Output": "{% $parse('\"\\\\ud800\"') & $uppercase('x') %}",
+                "End": True,
+            }
+        },
+        QueryLanguage="JSONata",
+    )
+    ex = run(definition, {})
+    assert ex.status == "SUCCEEDED"
+    assert ex.output == "\ud800X"
