@@ -15,6 +15,8 @@ AWS runs these on the JVM, and some results show it:
   argument is a delimiter and empty pieces are dropped;
 * equality in States.ArrayContains and States.ArrayUnique is Jackson's ``JsonNode.equals``:
   deep, key order ignored, and ``1``, ``1.0`` and ``true`` are three different values.
+
+Those Java behaviours live in :mod:`aslrun.lang.java_compat`.
 """
 
 from __future__ import annotations
@@ -27,19 +29,24 @@ import math
 import random
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from decimal import Decimal
 from typing import Final, TypeAlias
 
 from aslrun._json import JSON, dumps, json_type_name
 from aslrun.errors import StateFailure
+from aslrun.lang.java_compat import JavaRandom, java_double, java_round, java_string, json_key
 
 __all__ = [
     "ARITY",
     "FUNCTIONS",
+    "MAX_JSON_DEPTH",
     "STRING_RESULT_FUNCTIONS",
     "USES_RANDOM",
     "FormatTemplate",
     "IntrinsicFunction",
+    "JavaRandom",
+    "java_double",
+    "java_round",
+    "java_string",
 ]
 
 IntrinsicFunction: TypeAlias = Callable[[Sequence[JSON], "random.Random | None"], JSON]
@@ -119,12 +126,6 @@ def _utf8(text: str) -> bytes:
     return text.encode("utf-8", errors="replace")
 
 
-def java_round(value: float) -> int:
-    """Java's ``Math.round``: the nearest integer, halves rounded up (towards +infinity)."""
-    floor = math.floor(value)
-    return floor + 1 if value - floor >= 0.5 else floor  # value - floor is exact for doubles
-
-
 def _int32_arg(name: str, value: JSON, what: str) -> int:
     if not _is_number(value):
         raise _fail(name, f"{what} must be a number, but was {_show(value)}")
@@ -135,71 +136,6 @@ def _int32_arg(name: str, value: JSON, what: str) -> int:
     if not _INT_MIN <= value <= _INT_MAX:
         raise _fail(name, f"{what} must be between {_INT_MIN} and {_INT_MAX}, but was {value}")
     return int(value)
-
-
-# --------------------------------------------------------------------------- Java renderings
-
-
-def java_double(value: float) -> str:
-    """Java's ``Double.toString``: ``1.5``, ``1.0``, ``1.0E7``, ``1.5E-5``."""
-    if not math.isfinite(value):
-        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
-    if value == 0:
-        return "-0.0" if math.copysign(1.0, value) < 0 else "0.0"
-    if 1e-3 <= abs(value) < 1e7:
-        text = repr(value)
-        return text if "." in text else f"{text}.0"
-    sign, digits, exponent = Decimal(repr(value)).as_tuple()
-    assert isinstance(exponent, int)
-    shown = "".join(map(str, digits)).rstrip("0") or "0"
-    power = len(digits) - 1 + exponent
-    return f"{'-' if sign else ''}{shown[0]}.{shown[1:] or '0'}E{power}"
-
-
-def java_string(value: JSON) -> str:
-    """A JSON value as Java's ``toString`` shows it (strings as they are, maps as ``{k=v}``)."""
-    if isinstance(value, str):
-        return value
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return java_double(value)
-    if isinstance(value, int):
-        return _int_text(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(java_string(v) for v in value) + "]"
-    return "{" + ", ".join(f"{k}={java_string(v)}" for k, v in value.items()) + "}"
-
-
-def _int_text(value: int) -> str:
-    """An integer's digits, however many (``str`` refuses past 4,300 digits; Java's
-    BigInteger does not)."""
-    try:
-        return str(value)
-    except ValueError:
-        return str(Decimal(value))
-
-
-# --------------------------------------------------------------------------- JSON equality
-
-
-def _key(value: JSON) -> object:
-    """A hashable key equal exactly when Jackson's JsonNode.equals would be."""
-    if isinstance(value, bool):
-        return ("b", value)
-    if isinstance(value, int):
-        return ("i", value)
-    if isinstance(value, float):
-        return ("f", repr(value))
-    if isinstance(value, str):
-        return ("s", value)
-    if value is None:
-        return ("n",)
-    if isinstance(value, list):
-        return ("a", tuple(_key(v) for v in value))
-    return ("o", frozenset((k, _key(v)) for k, v in value.items()))
 
 
 # --------------------------------------------------------------------------- the functions
@@ -301,8 +237,8 @@ def states_array_partition(args: Sequence[JSON], rng: random.Random | None) -> J
 
 def states_array_contains(args: Sequence[JSON], rng: random.Random | None) -> JSON:
     array = _want_array("States.ArrayContains", args[0])
-    wanted = _key(args[1])
-    return any(_key(item) == wanted for item in array)
+    wanted = json_key(args[1])
+    return any(json_key(item) == wanted for item in array)
 
 
 def states_array_range(args: Sequence[JSON], rng: random.Random | None) -> JSON:
@@ -338,7 +274,7 @@ def states_array_unique(args: Sequence[JSON], rng: random.Random | None) -> JSON
     seen: set[object] = set()
     out: list[JSON] = []
     for item in array:
-        key = _key(item)
+        key = json_key(item)
         if key not in seen:
             seen.add(key)
             out.append(item)
@@ -431,31 +367,6 @@ def states_string_split(args: Sequence[JSON], rng: random.Random | None) -> JSON
 
 def states_uuid(args: Sequence[JSON], rng: random.Random | None) -> JSON:
     return str(uuid.UUID(int=(rng or random.Random()).getrandbits(128), version=4))
-
-
-class JavaRandom:
-    """``java.util.Random`` (48-bit LCG), for States.MathRandom's seeded form."""
-
-    __slots__ = ("_seed",)
-    _MULT: Final = 0x5DEECE66D
-    _MASK: Final = (1 << 48) - 1
-
-    def __init__(self, seed: int) -> None:
-        self._seed = (seed ^ self._MULT) & self._MASK
-
-    def _next(self, bits: int) -> int:
-        self._seed = (self._seed * self._MULT + 0xB) & self._MASK
-        return self._seed >> (48 - bits)
-
-    def next_int(self, bound: int) -> int:
-        """``nextInt(bound)``: uniform in ``[0, bound)``; ``bound`` must be positive."""
-        if bound & -bound == bound:
-            return (bound * self._next(31)) >> 31
-        while True:
-            bits = self._next(31)
-            value = bits % bound
-            if bits - value + (bound - 1) < 2**31:
-                return value
 
 
 FUNCTIONS: Final[Mapping[str, IntrinsicFunction]] = {

@@ -1,9 +1,11 @@
 """ASL paths: compiled once at load, evaluated with AWS's (Jayway) semantics.
 
 A path starts with ``$`` (the state's input), ``$$`` (the context object) or ``$name``
-(a workflow variable).  Plain reference paths such as ``$.a.b[0]['c d']`` take a fast path
-(a tuple of steps walked directly); anything else (wildcards, slices, filters, deep scans)
-is compiled once with jsonpath-ng's extended parser.
+(a workflow variable).  Plain reference paths such as ``$.a.b[0]['c d']`` (or Jayway's
+``$.a.['c d']``) take a fast path (a tuple of steps walked directly); anything else
+(wildcards, slices, filters, deep scans) is compiled once by :mod:`aslrun.lang.jayway`, which
+accepts the Jayway forms AWS accepts and refuses what cannot be evaluated. A trailing Jayway
+function (``$.items.length()``) applies to what the path before it selects.
 
 AWS semantics kept here:
 
@@ -76,6 +78,7 @@ class Path:
     steps: tuple[Step, ...] | None
     expr: Any
     definite: bool
+    function: str | None = None
 
     def __str__(self) -> str:
         return self.text
@@ -83,13 +86,18 @@ class Path:
     def get(self, root: JSON) -> JSON:
         """Evaluate against ``root`` (the input, the context object or the variable value)."""
         if self.steps is not None:
-            return _walk(self, root, self.steps)
-        matches = [m.value for m in self.expr.find(root)]
-        if self.definite:
-            if not matches:
-                raise PathNotFound(self, f"No results for path: {_bracket(self.text)}")
-            return matches[0]
-        return matches
+            value = _walk(self, root, self.steps)
+        else:
+            matches = [m.value for m in self.expr.find(root)]
+            if self.definite:
+                if not matches:
+                    raise PathNotFound(self, f"No results for path: {_bracket(self.text)}")
+                value = matches[0]
+            else:
+                value = matches
+        if self.function is None:
+            return value
+        return _apply_function(self, value)
 
 
 def is_path(text: str) -> bool:
@@ -98,7 +106,8 @@ def is_path(text: str) -> bool:
 
 
 def compile_path(text: str) -> Path:
-    """Compile a path (``$...``, ``$$...`` or ``$var...``); raise PathSyntaxError if invalid."""
+    """Compile a path (``$...``, ``$$...`` or ``$var...``); raise PathSyntaxError if it is
+    not JSONPath AWS accepts or cannot be evaluated."""
     if not text.startswith("$"):
         raise PathSyntaxError(f"a path must start with '$': {text!r}")
     if text.startswith("$$"):
@@ -111,10 +120,18 @@ def compile_path(text: str) -> Path:
             kind, variable, rest = "variable", m.group(0), text[m.end() :]
         else:
             kind, variable, rest = "input", None, text[1:]
+    function = None
+    if rest.rstrip().endswith(")") and "(" in rest:
+        from aslrun.lang import jayway  # noqa: PLC0415  (jsonpath-ng only when needed)
+
+        try:
+            rest, function = jayway.split_function(rest)
+        except jayway.JaywayError as e:
+            raise PathSyntaxError(f"invalid JSONPath {text!r}: {e}") from None
     steps = _plain_steps(rest)
     if steps is not None:
-        return Path(text, kind, variable, steps, None, True)
-    return _compile_extended(text, kind, variable, rest)
+        return Path(text, kind, variable, steps, None, True, function)
+    return _compile_extended(text, kind, variable, rest, function)
 
 
 def compile_reference_path(text: str) -> Path:
@@ -124,6 +141,8 @@ def compile_reference_path(text: str) -> Path:
         raise PathSyntaxError(f"a reference path cannot start with '$$': {text!r}")
     if path.steps is None:
         raise PathSyntaxError(f"a reference path must select a single node: {text!r}")
+    if path.function is not None:
+        raise PathSyntaxError(f"a reference path cannot call a function: {text!r}")
     return path
 
 
@@ -196,6 +215,8 @@ def _plain_steps(rest: str) -> tuple[Step, ...] | None:
     pos = 0
     n = len(rest)
     while pos < n:
+        if rest.startswith(".[", pos):
+            pos += 1  # Jayway (and AWS's own example, $.abc.['def ghi']): '.[' is '['
         m = _DOT_NAME.match(rest, pos)
         if m:
             steps.append(m.group(1))
@@ -216,16 +237,28 @@ def _plain_steps(rest: str) -> tuple[Step, ...] | None:
     return tuple(steps)
 
 
-def _compile_extended(text: str, kind: PathKind, variable: str | None, rest: str) -> Path:
+def _compile_extended(
+    text: str, kind: PathKind, variable: str | None, rest: str, function: str | None
+) -> Path:
     # Imported only when a definition has a non-plain path: most never pay for it.
-    from jsonpath_ng.ext.parser import parse  # noqa: PLC0415
+    from aslrun.lang import jayway  # noqa: PLC0415
 
     try:
-        expr = parse("$" + rest)
-    except Exception as e:  # jsonpath-ng raises its own errors and bare Exception alike
+        expr = jayway.compile_jayway(rest)
+    except jayway.JaywayError as e:
         raise PathSyntaxError(f"invalid JSONPath {text!r}: {e}") from None
     definite = not any(tok in rest for tok in ("*", "..", "?", ":", ","))
-    return Path(text, kind, variable, None, expr, definite)
+    return Path(text, kind, variable, None, expr, definite, function)
+
+
+def _apply_function(path: Path, value: JSON) -> JSON:
+    from aslrun.lang import jayway  # noqa: PLC0415
+
+    assert path.function is not None
+    try:
+        return jayway.FUNCTIONS[path.function](path.function, value)
+    except jayway.JaywayError as e:
+        raise PathNotFound(path, f"Function {path.function}() failed: {e}") from None
 
 
 def _bracket(text: str) -> str:

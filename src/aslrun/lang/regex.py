@@ -67,6 +67,9 @@ class SafePattern:
     def match(self, string: str, *args: int) -> Any:
         return self._pattern.match(self._subject(string), *args)
 
+    def fullmatch(self, string: str) -> Any:
+        return self._pattern.fullmatch(self._subject(string))
+
     def finditer(self, string: str, *args: int) -> Iterator[Any]:
         return iter(self._pattern.finditer(self._subject(string), *args))
 
