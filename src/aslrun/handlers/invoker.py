@@ -12,7 +12,6 @@ from aslrun.errors import StatesError
 from aslrun.handlers.registry import (
     Handler,
     HandlerContext,
-    ResourceRegistry,
     decode_result,
     function_name_of,
     lambda_error,
@@ -22,25 +21,22 @@ from aslrun.handlers.registry import (
 )
 from aslrun.runtime.invoke import FAILED, NO_HANDLER, SUCCEEDED, Answer, Invocation
 
-__all__ = ["HandlerInvoker", "function_arn", "short_name"]
+__all__ = ["HANDLER_INVOKER", "HandlerInvoker", "function_arn", "short_name"]
 
 
 class HandlerInvoker:
-    """Answers invocations from a ``ResourceRegistry``.
+    """Answers invocations from the execution's ``ResourceRegistry`` (``Runtime.registry``).
 
     The handler runs at once; its answer arrives ``context.spent`` simulated seconds later
     (at once when it spent none).  ``.waitForTaskToken``: the handler stands for the worker,
     its return value is the callback's output (until a service answers tokens itself).
     """
 
-    __slots__ = ("registry",)
-
-    def __init__(self, registry: ResourceRegistry) -> None:
-        self.registry = registry
+    __slots__ = ()
 
     def start(self, invocation: Invocation) -> None:
         rt = invocation.rt
-        handler = self.registry.lookup(
+        handler = invocation.rt.registry.lookup(
             invocation.resource, invocation.function_name, invocation.state_name, rt.aliases
         )
         if handler is None:
@@ -66,7 +62,9 @@ class HandlerInvoker:
         """ItemReader/ResultWriter: the value as it is, a failure named by its exception."""
         freeze = invocation.rt.freeze_time
         try:
-            raw = self.registry.call(handler, invocation.params, context, freeze_time=freeze)
+            raw = invocation.rt.registry.call(
+                handler, invocation.params, context, freeze_time=freeze
+            )
         except StatesError as e:
             return Answer(FAILED, None, StatesError(e.error, e.cause))
         except Exception as exc:  # a handler's failure is the reader's failure, never a crash
@@ -86,7 +84,9 @@ class HandlerInvoker:
         request_id = context.aws_request_id
         freeze = invocation.rt.freeze_time
         try:
-            raw = self.registry.call(handler, deep_copy(event), context, freeze_time=freeze)
+            raw = invocation.rt.registry.call(
+                handler, deep_copy(event), context, freeze_time=freeze
+            )
         except StatesError as e:
             return Answer(FAILED, None, StatesError(e.error, e.cause))
         except Exception as exc:  # a handler's failure is the task's failure, never a crash
@@ -105,6 +105,10 @@ class HandlerInvoker:
             log = lambda_log_tail(request_id, context.spent * 1000) if tail else None
             value = lambda_invoke_response(value, request_id, len(text.encode("utf-8")), log)
         return Answer(SUCCEEDED, value)
+
+
+HANDLER_INVOKER = HandlerInvoker()
+"""The default invoker (stateless: the registry is the execution's)."""
 
 
 def _context(invocation: Invocation, started: float, request_id: str) -> HandlerContext:

@@ -9,13 +9,12 @@ execution into a clock: its runtime, its top-level process and its TimeoutSecond
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from aslrun._json import JSON
 from aslrun.definition.model import Machine
 from aslrun.errors import StatesError
-from aslrun.handlers.invoker import HandlerInvoker
+from aslrun.handlers.invoker import HANDLER_INVOKER
 from aslrun.handlers.registry import ResourceRegistry
 from aslrun.runtime.clock import Timer, VirtualClock
 from aslrun.runtime.frame import Frame, Runtime, Variables
@@ -30,7 +29,6 @@ __all__ = ["ExecutionCore", "ExecutionOptions", "Identity", "Status", "launch"]
 Status = Literal["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"]
 
 
-@dataclass(frozen=True, slots=True)
 class ExecutionOptions:
     """What one execution adds to a (possibly shared) handler registry and clock.
 
@@ -38,26 +36,52 @@ class ExecutionOptions:
     ``freeze_time``: handlers see the simulated time through freezegun;
     ``tokens``: the table of open invocations by task token (a service shares one);
     ``invoker``: what answers the execution's Invoke effects (default: call the handlers).
+
+    (Plain slots, not a frozen dataclass: one is made per execution, and a frozen
+    dataclass's __init__ costs several microseconds.)
     """
 
-    seed: int | None = None
-    freeze_time: bool = False
-    aliases: Mapping[str, str] = field(default_factory=dict)
-    tokens: TokenTable | None = None
-    invoker: Invoker | None = None
+    __slots__ = ("aliases", "freeze_time", "invoker", "seed", "tokens")
+
+    def __init__(
+        self,
+        *,
+        seed: int | None = None,
+        freeze_time: bool = False,
+        aliases: Mapping[str, str] | None = None,
+        tokens: TokenTable | None = None,
+        invoker: Invoker | None = None,
+    ) -> None:
+        self.seed = seed
+        self.freeze_time = freeze_time
+        self.aliases: Mapping[str, str] = aliases if aliases is not None else {}
+        self.tokens = tokens
+        self.invoker = invoker
 
 
-@dataclass(frozen=True, slots=True)
 class Identity:
     """Who runs: the names and ARNs the context object and the history show."""
 
-    name: str
-    arn: str
-    machine_name: str
-    machine_arn: str
-    role_arn: str
-    region: str
-    account: str
+    __slots__ = ("account", "arn", "machine_arn", "machine_name", "name", "region", "role_arn")
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        arn: str,
+        machine_name: str,
+        machine_arn: str,
+        role_arn: str,
+        region: str,
+        account: str,
+    ) -> None:
+        self.name = name
+        self.arn = arn
+        self.machine_name = machine_name
+        self.machine_arn = machine_arn
+        self.role_arn = role_arn
+        self.region = region
+        self.account = account
 
 
 class ExecutionCore:
@@ -164,7 +188,7 @@ def launch(
     rt = Runtime(
         clock=clock,
         registry=registry,
-        invoker=options.invoker if options.invoker is not None else HandlerInvoker(registry),
+        invoker=options.invoker if options.invoker is not None else HANDLER_INVOKER,
         tokens=options.tokens if options.tokens is not None else {},
         freeze_time=options.freeze_time,
         aliases=options.aliases,
