@@ -276,7 +276,14 @@ def _finish(
     """Check AWS's size limit; add the warnings and paths of values left for deploy."""
     check_definition_size(loaded.definition, loaded.source)
     alone = document.kind == "asl" and document.from_path
-    subs, sub_paths = _placeholders.substitution_warnings(loaded.definition, alone=alone)
+    deployers = (
+        _placeholders.find_deployers(Path(document.source))
+        if alone and document.source and _placeholders.has_substitutions(loaded.definition)
+        else []
+    )
+    subs, sub_paths = _placeholders.substitution_warnings(
+        loaded.definition, alone=alone, deployers=deployers
+    )
     deploy, deploy_paths = _placeholders.deploy_time_warnings(loaded.definition, placeholders)
     return replace(
         loaded,
@@ -492,7 +499,10 @@ def _definition_uri(
             here,
             "a template given as text or a dict cannot read files; load the template by its path",
         )
-    path = confine(
-        Path(uri), document.base_dir, what="DefinitionUri", allow_outside=options.allow_outside
-    )
+    try:
+        path = confine(
+            Path(uri), document.base_dir, what=repr(uri), allow_outside=options.allow_outside
+        )
+    except LoadError as exc:
+        raise env.fail(here, exc.message) from None
     return _read_file(path).data

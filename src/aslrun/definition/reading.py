@@ -154,7 +154,7 @@ def _too_big(path: Path, size: int) -> LoadError:
 def confine(path: Path, root: Path, *, what: str, allow_outside: bool) -> Path:
     """``path`` (relative to ``root``) if its target lies inside ``root``; else a LoadError."""
     if "\x00" in str(path):
-        raise LoadError(f"{what}: the path {str(path)!r} contains a NUL byte")
+        raise LoadError(f"the path {str(path)!r} contains a NUL byte")
     full = root / path
     if allow_outside:
         return full
@@ -164,7 +164,7 @@ def confine(path: Path, root: Path, *, what: str, allow_outside: bool) -> Path:
         inside = True
     if not inside:
         raise LoadError(
-            f"{what}: {str(path)!r} is outside the template's folder {str(root.resolve())!r}; "
+            f"{what} is outside the template's folder {str(root.resolve())!r}; "
             "aslrun reads only that folder and below unless allowed "
             "(allow_outside=True, or --allow-outside on the command line)"
         )
@@ -302,7 +302,8 @@ def _shape_problem(value: Any) -> tuple[tuple[str | int, ...], str] | None:
         if nodes > MAX_NODES:
             return path, f"more than {MAX_NODES:,} values (aslrun's limit)"
         if len(path) > MAX_DEPTH:
-            return path[:8], f"nested more than {MAX_DEPTH} levels deep (aslrun's limit)"
+            message = f"nests more than {MAX_DEPTH} levels deep below here (aslrun's limit)"
+            return path[:8], message
         if isinstance(item, Mapping):
             for key, child in item.items():
                 if not isinstance(key, str):

@@ -278,7 +278,7 @@ def _file(reference: str, ctx: Serverless, path: Loc, depth: int) -> Any:
         )
         data = parse_text(read_text(file), str(file), suffix=file.suffix)
     except LoadError as exc:
-        raise ctx.fail(path, str(exc)) from None
+        raise ctx.fail(path, exc.message if exc.source is None else str(exc)) from None
     found = _address(data, (match.group("address") or "").strip())
     return None if found is None else resolve_variables(found, ctx, path, depth + 1)
 
