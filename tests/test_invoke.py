@@ -219,3 +219,19 @@ def test_freeze_time_applies_with_a_shared_registry() -> None:
         freeze_time=True,
     )
     assert (ex.status, ex.output) == ("SUCCEEDED", 2031)
+
+
+def test_done_callbacks_run_once_after_the_last_event() -> None:
+    """What a parent's startExecution.sync Task waits on: the child's end, with its status."""
+    sm = aslrun.load(
+        {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 30, "End": True}}}
+    )
+    clock = aslrun.VirtualClock(start=T0)
+    ex = sm.start({"a": 1}, clock=clock)
+    seen: list[tuple[str, str, float]] = []
+    ex.add_done_callback(lambda e: seen.append((e.status, e.events.events[-1].type, clock.now())))
+    clock.run()
+    assert seen == [("SUCCEEDED", "ExecutionSucceeded", EPOCH + 30)]
+    ex.add_done_callback(lambda e: seen.append((e.status, "late", clock.now())))
+    assert seen[-1] == ("SUCCEEDED", "late", EPOCH + 30)
+    assert len(seen) == 2

@@ -8,7 +8,7 @@ execution into a clock: its runtime, its top-level process and its TimeoutSecond
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 from aslrun._json import JSON
@@ -111,10 +111,22 @@ class ExecutionCore:
         self._proc: Proc | None = None
         self._timer: Timer | None = None
         self._clock: VirtualClock | None = None
+        self._on_done: list[Callable[[ExecutionCore], None]] | None = None
 
     @property
     def done(self) -> bool:
         return self.status != "RUNNING"
+
+    def add_done_callback(self, callback: Callable[[ExecutionCore], None]) -> None:
+        """Call ``callback(execution)`` once it has ended (its last event recorded): a
+        parent's ``startExecution.sync`` Task, a sync start, a subscriber.  Called at once
+        when it has already ended."""
+        if self.done:
+            callback(self)
+        elif self._on_done is None:
+            self._on_done = [callback]
+        else:
+            self._on_done.append(callback)
 
     # -- transitions ---------------------------------------------------------------------------
 
@@ -171,6 +183,9 @@ class ExecutionCore:
         last = len(self._history) if previous is None else previous
         self._history.add(now, event, last, details)
         self._stop = now
+        callbacks, self._on_done = self._on_done, None
+        for callback in callbacks or ():
+            callback(self)
 
 
 def launch(
