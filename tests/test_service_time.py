@@ -237,3 +237,22 @@ def test_current_states_while_iterations_wait() -> None:
         ("Nap", "Wait", at(0)),
     ]
     assert running[1].entered_event_id > running[0].entered_event_id
+
+
+def test_the_same_seed_gives_the_same_arns_and_histories() -> None:
+    def simulate(seed: int) -> list[Any]:
+        sfn = service(seed=seed)
+        arn = machine(sfn, WAIT_60, type="EXPRESS")
+        standard = machine(sfn, MAP_CATCH, name="std")
+        out: list[Any] = []
+        for i in range(3):
+            out.append(sfn.start_execution(stateMachineArn=arn)["executionArn"])
+            started = sfn.start_execution(stateMachineArn=standard, input="[5, 1]")
+            out.append(started["executionArn"])
+            sfn.advance(i)
+        sfn.run()
+        out += [sfn.execution(a).history for a in out]
+        return out
+
+    assert simulate(3) == simulate(3)
+    assert simulate(3)[:2] != simulate(4)[:2]

@@ -9,14 +9,10 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
-from typing import Any, TypeVar
 
 from aslrun.service.errors import InvalidToken, validation_error
 
-__all__ = ["check_max_results", "decode_token", "encode_token", "page"]
-
-T = TypeVar("T")
+__all__ = ["check_max_results", "decode_token", "encode_token"]
 
 
 def check_max_results(value: object, default: int, limit: int = 1000) -> int:
@@ -64,14 +60,3 @@ def decode_token(token: object, kind: str, scope: str, max_length: int = 1024) -
         raise InvalidToken(f"Invalid Token: '{token}'")
     position: int = decoded[2]
     return position
-
-
-def page(
-    items: Sequence[T], start: int, size: int, kind: str, scope: str
-) -> tuple[Sequence[T], dict[str, Any]]:
-    """One page of ``items`` from ``start`` and the ``nextToken`` member (if more follow)."""
-    chunk = items[start : start + size]
-    rest: dict[str, Any] = {}
-    if start + size < len(items):
-        rest["nextToken"] = encode_token(kind, scope, start + size)
-    return chunk, rest
