@@ -13,6 +13,8 @@ import contextlib
 import io
 import json
 import os
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -263,6 +265,12 @@ def test_a_bad_input_file_is_refused_naming_it(
     assert_refused(code, out, err, f"aslrun run: --input-file {path}: {names}")
 
 
+def test_an_input_file_with_a_byte_order_mark_is_read(tmp_path: Path, definition: str) -> None:
+    path = _input_file(tmp_path, "bom.json", b'\xef\xbb\xbf{"a": 1}')
+    code, out, err = run(["run", definition, "--input-file", path, "--output", "json"])
+    assert (code, err, json.loads(out)["output"]) == (0, "", '{"a":1}')
+
+
 @pytest.mark.parametrize("kind", ["fifo", "directory", "missing", "dangling-symlink"])
 def test_an_input_file_that_is_not_a_regular_file_is_refused_without_opening_it(
     tmp_path: Path, definition: str, kind: str
@@ -334,3 +342,41 @@ def test_an_unexpected_exception_is_one_line_naming_the_file_and_asking_for_a_re
         f"aslrun run: {definition}: internal error: KeyError: 'the\\nunexpected' "
         "(this is a bug in aslrun; please report it)\n"
     )
+
+
+# -- the console script's streams ------------------------------------------------------------------
+
+
+def _script(argv: list[str], **env: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "aslrun", *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **env},
+    )
+
+
+def test_a_reader_closing_the_pipe_ends_the_command_quietly(tmp_path: Path) -> None:
+    path = tmp_path / "many.asl.json"
+    states = {f"S{i}": {"Type": "Pass", "Next": f"S{i + 1}"} for i in range(200)}
+    states["S200"] = {"Type": "Succeed"}
+    path.write_text(json.dumps({"StartAt": "S0", "States": states}), encoding="utf-8")
+    with _script(["run", str(path), "--history"]) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.close()  # `| head -0`: the reader is gone before the first line
+        err = proc.stderr.read().decode()
+    assert (proc.returncode, err) == (141, "")  # 128 + SIGPIPE, as a shell reports it
+
+
+def test_text_the_terminal_cannot_encode_is_escaped(tmp_path: Path) -> None:
+    path = tmp_path / "cafe.asl.json"
+    definition = {"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": "café", "End": True}}}
+    path.write_text(json.dumps(definition), encoding="utf-8")
+    text = _script(["run", str(path)], PYTHONIOENCODING="ascii")
+    out, err = text.communicate()
+    assert (text.returncode, err) == (0, b"")
+    assert out.decode("ascii").splitlines()[-1] == 'output: "caf\\xe9"'
+    described = _script(["run", str(path), "--output", "json"], PYTHONIOENCODING="ascii")
+    out, err = described.communicate()
+    assert (described.returncode, err) == (0, b"")
+    assert json.loads(out.decode("ascii"))["output"] == '"café"'

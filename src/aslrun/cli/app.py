@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import argparse
 import enum
+import io
 import json
+import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
@@ -40,6 +42,7 @@ Handler = Callable[..., Any]
 _LIVE_ID_WIDTH: Final = 4  # the live timeline cannot know how many events will come
 _LIVE_STATE_WIDTH: Final = 40
 _INTERNAL_TEXT: Final = 300
+_SIGPIPE_STATUS: Final = 128 + 13  # what a shell reports for a process ended by SIGPIPE
 
 
 class ExitCode(enum.IntEnum):
@@ -299,7 +302,8 @@ def _report(
     machine: StateMachine, execution: Execution, args: argparse.Namespace, stdout: TextIO
 ) -> None:
     if args.output == "json":
-        json.dump(_describe(execution, history=args.history), stdout, indent=2, ensure_ascii=False)
+        described = _describe(execution, history=args.history)
+        json.dump(described, stdout, indent=2, ensure_ascii=not _unicode(stdout))
         stdout.write("\n")
         return
     stdout.write(f"{machine.name}: execution {execution.name} ({args.clock} clock)\n")
@@ -340,6 +344,12 @@ def _stream(
         stdout.write(line + "\n")
 
 
+def _unicode(stream: TextIO) -> bool:
+    """Whether ``stream`` takes any text (StringIO, UTF-8); JSON for others uses escapes."""
+    encoding = getattr(stream, "encoding", None)
+    return encoding is None or encoding.lower().replace("_", "-") in ("utf-8", "utf8")
+
+
 def _describe(execution: Execution, *, history: bool) -> dict[str, Any]:
     out = _iso(execution.describe())
     if history:
@@ -374,6 +384,8 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         return ExitCode.INVALID_INPUT
     try:
         status: int = func(args, stdout, stderr)
+    except BrokenPipeError:  # the reader went away (`aslrun run ... | head`): main() ends quietly
+        raise
     except Exception as exc:  # the last net; each known failure has its own message
         stderr.write(_internal_error(args, exc) + "\n")
         return ExitCode.INVALID_INPUT
@@ -394,5 +406,19 @@ def _internal_error(args: argparse.Namespace, exc: Exception) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """The ``aslrun`` console script."""
-    return run(sys.argv[1:] if argv is None else argv, sys.stdout, sys.stderr)
+    """The ``aslrun`` console script.
+
+    Text a terminal's encoding cannot show is written as escapes rather than failing, and
+    a reader that closes the pipe early (``aslrun run ... | head``) ends the command quietly
+    with the shell's status for SIGPIPE.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+    try:
+        return run(sys.argv[1:] if argv is None else argv, sys.stdout, sys.stderr)
+    except BrokenPipeError:
+        # Python would complain again when it flushes stdout at exit: point it at devnull.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return _SIGPIPE_STATUS

@@ -86,7 +86,7 @@ def _read_input_file(file: str) -> str:
             f"{MAX_PAYLOAD_BYTES} bytes of JSON"
         )
     try:
-        return raw.decode("utf-8")
+        return raw.decode("utf-8-sig")  # a byte-order mark is skipped, as the loader does
     except UnicodeDecodeError as exc:
         raise UsageError(f"{where}: not UTF-8 text (byte {exc.start})") from None
 
