@@ -27,8 +27,10 @@ from aslrun.definition.model import (
     Template,
     WaitState,
 )
+from aslrun.definition.validate.checks import is_expression
 from aslrun.errors import DefinitionError, Diagnostic
 from aslrun.lang.choice_compile import compile_choices
+from aslrun.lang.dynamic import Dynamic, Kind, epoch_seconds
 from aslrun.lang.paths import Path, PathSyntaxError, compile_path
 from aslrun.lang.templates import (
     compile_dynamic_value,
@@ -204,18 +206,22 @@ def _opt_path_field(raw: Mapping[str, Any], key: str, where: Where, ctx: _Ctx) -
         return None
 
 
-def _number_field(
-    raw: Mapping[str, Any], key: str, where: Where, ctx: _Ctx, lang: QueryLanguage
-) -> Any:
+def _dynamic(
+    raw: Mapping[str, Any], key: str, kind: Kind, where: Where, ctx: _Ctx, lang: QueryLanguage
+) -> Dynamic | None:
+    """A "value, path or expression" field (``key`` or ``key + 'Path'``), compiled once."""
     value = raw.get(key)
     if value is None:
-        return None
-    if lang == "JSONata" and isinstance(value, str):
-        return _jsonata(value, key, (*where, key), ctx)
+        path = _opt_path_field(raw, f"{key}Path", where, ctx)
+        return None if path is None else Dynamic(key, kind, path=path)
+    if lang == "JSONata" and is_expression(value):
+        return Dynamic(key, kind, expression=_jsonata(value, key, (*where, key), ctx))
+    if kind == "instant":
+        at = epoch_seconds(value)  # a written Timestamp is parsed here, once
+        return None if at is None else Dynamic(key, kind, value=at)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        ctx.problem((*where, key), "must be a number")
-        return None
-    return value
+        return None  # reported by the validator
+    return Dynamic(key, kind, value=float(value) if kind == "positive" else value)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -249,10 +255,8 @@ def _task(raw: Mapping[str, Any], where: Where, ctx: _Ctx, c: dict[str, Any]) ->
         ),
         result_selector=_payload(raw, "ResultSelector", where, ctx, lang),
         result_path=_result_path(raw, where, ctx),
-        timeout_seconds=_number_field(raw, "TimeoutSeconds", where, ctx, lang),
-        timeout_seconds_path=_opt_path_field(raw, "TimeoutSecondsPath", where, ctx),
-        heartbeat_seconds=_number_field(raw, "HeartbeatSeconds", where, ctx, lang),
-        heartbeat_seconds_path=_opt_path_field(raw, "HeartbeatSecondsPath", where, ctx),
+        timeout=_dynamic(raw, "TimeoutSeconds", "positive", where, ctx, lang),
+        heartbeat=_dynamic(raw, "HeartbeatSeconds", "positive", where, ctx, lang),
         retry=_retriers(raw, where, ctx),
         catch=_catchers(raw, where, ctx, lang),
     )
@@ -283,19 +287,10 @@ def _choice(raw: Mapping[str, Any], where: Where, ctx: _Ctx, c: dict[str, Any]) 
 
 def _wait(raw: Mapping[str, Any], where: Where, ctx: _Ctx, c: dict[str, Any]) -> State:
     lang = c["query_language"]
-    timestamp = raw.get("Timestamp")
-    if lang == "JSONata" and isinstance(timestamp, str):
-        from aslrun.lang import jsonata  # noqa: PLC0415 - heavy, loaded for JSONata states only
-
-        if jsonata.is_expression(timestamp):
-            timestamp = _jsonata(timestamp, "Timestamp", (*where, "Timestamp"), ctx)
-    return WaitState(
-        **c,
-        seconds=_number_field(raw, "Seconds", where, ctx, lang),
-        seconds_path=_opt_path_field(raw, "SecondsPath", where, ctx),
-        timestamp=timestamp,
-        timestamp_path=_opt_path_field(raw, "TimestampPath", where, ctx),
-    )
+    wait = _dynamic(raw, "Seconds", "delay", where, ctx, lang)
+    if wait is None:
+        wait = _dynamic(raw, "Timestamp", "instant", where, ctx, lang)
+    return WaitState(**c, wait=wait)
 
 
 def _succeed(raw: Mapping[str, Any], where: Where, ctx: _Ctx, c: dict[str, Any]) -> State:
@@ -361,19 +356,13 @@ def _map(raw: Mapping[str, Any], where: Where, ctx: _Ctx, c: dict[str, Any]) -> 
         fields["items_path"] = compile_opt_path(
             raw["ItemsPath"], (*where, "ItemsPath"), ctx.problems
         )
-    for k, attr in (
-        ("MaxConcurrency", "max_concurrency"),
-        ("ToleratedFailurePercentage", "tolerated_failure_percentage"),
-        ("ToleratedFailureCount", "tolerated_failure_count"),
-    ):
-        if k in raw:
-            fields[attr] = _number_field(raw, k, where, ctx, lang)
-    for k, attr in (
-        ("MaxConcurrencyPath", "max_concurrency_path"),
-        ("ToleratedFailurePercentagePath", "tolerated_failure_percentage_path"),
-        ("ToleratedFailureCountPath", "tolerated_failure_count_path"),
-    ):
-        fields[attr] = _opt_path_field(raw, k, where, ctx)
+    fields["max_concurrency"] = _dynamic(raw, "MaxConcurrency", "integer", where, ctx, lang)
+    fields["tolerated_failure_count"] = _dynamic(
+        raw, "ToleratedFailureCount", "count", where, ctx, lang
+    )
+    fields["tolerated_failure_percentage"] = _dynamic(
+        raw, "ToleratedFailurePercentage", "percentage", where, ctx, lang
+    )
     _map_distributed_fields(raw, where, ctx, lang, fields)
     return MapState(
         **c,

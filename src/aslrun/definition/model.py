@@ -12,13 +12,14 @@ from typing import Any, Literal
 
 from aslrun._json import JSON
 from aslrun.handlers.registry import ResourceInfo, describe_resource
-from aslrun.lang.paths import Path
+from aslrun.lang.dynamic import Dynamic
 from aslrun.lang.templates import NULL, OptPath, Template
 
 __all__ = [
     "NULL",
     "Catcher",
     "ChoiceState",
+    "Dynamic",
     "FailState",
     "Machine",
     "MapState",
@@ -91,10 +92,8 @@ class TaskState(StateBase):
     parameters: Template | None = None  # Parameters (JSONPath) or Arguments (JSONata)
     result_selector: Template | None = None
     result_path: OptPath = None
-    timeout_seconds: Any = None  # int, or a JSONata Template
-    timeout_seconds_path: Path | None = None
-    heartbeat_seconds: Any = None
-    heartbeat_seconds_path: Path | None = None
+    timeout: Dynamic | None = None  # TimeoutSeconds(Path)
+    heartbeat: Dynamic | None = None  # HeartbeatSeconds(Path)
     info: ResourceInfo = field(init=False, compare=False, repr=False)  # classified at load
     retry: tuple[Retrier, ...] = ()
     catch: tuple[Catcher, ...] = ()
@@ -112,10 +111,7 @@ class ChoiceState(StateBase):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class WaitState(StateBase):
-    seconds: Any = None  # int, or a JSONata Template
-    seconds_path: Path | None = None
-    timestamp: Any = None  # str, or a JSONata Template
-    timestamp_path: Path | None = None
+    wait: Dynamic | None = None  # Seconds(Path) ("delay") or Timestamp(Path) ("instant")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -149,12 +145,9 @@ class MapState(StateBase):
     items: Any = None  # JSONata Items: a Template
     item_selector: Template | None = None
     parameters: Template | None = None  # legacy Parameters (alias of ItemSelector)
-    max_concurrency: Any = 0
-    max_concurrency_path: Path | None = None
-    tolerated_failure_percentage: Any = None
-    tolerated_failure_percentage_path: Path | None = None
-    tolerated_failure_count: Any = None
-    tolerated_failure_count_path: Path | None = None
+    max_concurrency: Dynamic | None = None  # absent: 0, no limit
+    tolerated_failure_percentage: Dynamic | None = None
+    tolerated_failure_count: Dynamic | None = None
     item_reader: Mapping[str, Any] | None = None
     item_reader_params: Template | None = None
     item_batcher: Mapping[str, Any] | None = None

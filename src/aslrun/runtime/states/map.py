@@ -6,12 +6,11 @@ A Parallel branch and a Map iteration each run as their own process with their o
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Generator
 from typing import Any
 
 from aslrun._json import JSON, dumps
-from aslrun.definition.model import NULL, MapState, Template
+from aslrun.definition.model import Dynamic, MapState, Template
 from aslrun.errors import StateFailure, StatesError
 from aslrun.lang.paths import Path
 from aslrun.lang.templates import Scope, evaluate_typed, resolve_field
@@ -145,26 +144,18 @@ def _tolerated(config: _MapConfig, total: int) -> int:
 
 
 def _map_config(state: MapState, run: StateRun, effective: JSON, items: list[JSON]) -> _MapConfig:
-    max_conc = _integer(
-        state.max_concurrency,
-        state.max_concurrency_path,
-        "MaxConcurrency",
-        run,
-        effective,
-        minimum=0,
+    def number(field: Dynamic | None) -> int | float | None:
+        return None if field is None else field.resolve(run, effective)
+
+    max_concurrency = number(state.max_concurrency)
+    count = number(state.tolerated_failure_count)
+    percentage = number(state.tolerated_failure_percentage)
+    return _MapConfig(
+        items,
+        int(max_concurrency or 0),
+        None if count is None else int(count),
+        None if percentage is None else float(percentage),
     )
-    count = _integer(
-        state.tolerated_failure_count,
-        state.tolerated_failure_count_path,
-        "ToleratedFailureCount",
-        run,
-        effective,
-        minimum=None,
-    )
-    if count is not None and count < 0:
-        raise StateFailure("States.Runtime", "ToleratedFailureCount cannot be negative.")
-    pct = _percentage(state, run, effective)
-    return _MapConfig(items, max_conc or 0, count, pct)
 
 
 def _items(state: MapState, run: StateRun, effective: JSON) -> Generator[Effect, Any, list[JSON]]:
@@ -179,65 +170,11 @@ def _items(state: MapState, run: StateRun, effective: JSON) -> Generator[Effect,
     else:
         path = state.items_path
         value = (
-            effective
-            if path is None or path is NULL
-            else _path_value(path, run, effective, "ItemsPath")
+            resolve_field(path, Scope(effective, run), "ItemsPath")
+            if isinstance(path, Path)
+            else effective  # absent or null: the effective input
         )
         error = "States.Runtime"
     if not isinstance(value, list):
         raise StateFailure(error, f"Map state input must be an array but was: {dumps(value)}")
     return value
-
-
-def _path_value(path: Any, run: StateRun, data: JSON, field: str) -> JSON:
-    assert isinstance(path, Path)
-    return resolve_field(path, Scope(data, run), field)
-
-
-def _integer(
-    value: Any, path: Path | None, field: str, run: StateRun, data: JSON, *, minimum: int | None
-) -> int | None:
-    if path is not None:
-        got = _path_value(path, run, data, f"{field}Path")
-        if isinstance(got, str) and got.strip().lstrip("-").isdigit():
-            got = int(got)  # AWS reads a numeric string too
-        if isinstance(got, bool) or (
-            not isinstance(got, int) and not (isinstance(got, float) and got.is_integer())
-        ):
-            shown = got if isinstance(got, str) else dumps(got)
-            raise StateFailure(
-                "States.Runtime",
-                f'The {field}Path field refers to value "{shown}" which is not a valid '
-                f"integer: {path.text}",
-            )
-        return int(got)
-    if isinstance(value, Template):
-        return int(evaluate_typed(value, run, field, "integer"))
-    return None if value is None else int(value)
-
-
-def _percentage(state: MapState, run: StateRun, data: JSON) -> float | None:
-    path = state.tolerated_failure_percentage_path
-    value: Any = state.tolerated_failure_percentage
-    if path is not None:
-        got = _path_value(path, run, data, "ToleratedFailurePercentagePath")
-        if isinstance(got, str):
-            with contextlib.suppress(ValueError):
-                got = float(got)
-        if isinstance(got, bool) or not isinstance(got, (int, float)):
-            shown = got if isinstance(got, str) else dumps(got)
-            raise StateFailure(
-                "States.Runtime",
-                f'The ToleratedFailurePercentagePath field refers to value "{shown}" which is '
-                f"not a valid float: {path.text}",
-            )
-        value = got
-    elif isinstance(value, Template):
-        value = evaluate_typed(value, run, "ToleratedFailurePercentage", "number")
-    if value is None:
-        return None
-    if not 0 <= value <= 100:
-        raise StateFailure(
-            "States.Runtime", "ToleratedFailurePercentage must be between 0 and 100."
-        )
-    return float(value)

@@ -10,16 +10,15 @@ from collections.abc import Generator
 from typing import Any
 
 from aslrun._json import JSON, dumps
-from aslrun.definition.model import TaskState, Template
-from aslrun.errors import StateFailure, StatesError
+from aslrun.definition.model import TaskState
+from aslrun.errors import StatesError
 from aslrun.handlers.registry import (
     ResourceInfo,
     lambda_not_found,
     new_request_id,
     qualified_function_arn,
 )
-from aslrun.lang.paths import Path
-from aslrun.lang.templates import Scope, apply_input_path, evaluate_typed, resolve_field
+from aslrun.lang.templates import Scope, apply_input_path
 from aslrun.runtime.frame import Frame, StateRun
 from aslrun.runtime.guarded import run_guarded
 from aslrun.runtime.history import Payload
@@ -64,29 +63,9 @@ def _prepare(
             if state.parameters is not None
             else effective
         )
-    timeout = _seconds(
-        state.timeout_seconds, state.timeout_seconds_path, "TimeoutSeconds", run, effective
-    )
-    heartbeat = _seconds(
-        state.heartbeat_seconds, state.heartbeat_seconds_path, "HeartbeatSeconds", run, effective
-    )
+    timeout = None if state.timeout is None else float(state.timeout.resolve(run, effective))
+    heartbeat = None if state.heartbeat is None else float(state.heartbeat.resolve(run, effective))
     return params, timeout, heartbeat
-
-
-def _seconds(value: Any, path: Path | None, field: str, run: StateRun, data: JSON) -> float | None:
-    if path is not None:
-        got = resolve_field(path, Scope(data, run), f"{field}Path")
-        if isinstance(got, bool) or not isinstance(got, int) or got <= 0:
-            raise StateFailure(
-                "States.Runtime",
-                f'The {field}Path field refers to value "{got}" which is not a valid '
-                f"positive integer: {path.text}",
-            )
-        return float(got)
-    if isinstance(value, Template):
-        got = evaluate_typed(value, run, field, "integer")
-        return float(got)
-    return None if value is None else float(value)
 
 
 # ----------------------------------------------------------------------------------------------
