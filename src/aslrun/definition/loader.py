@@ -274,16 +274,17 @@ def _finish(
     placeholders: Mapping[str, tuple[str, Loc]],
 ) -> LoadedDefinition:
     """Check AWS's size limit; add the warnings and paths of values left for deploy."""
-    check_definition_size(loaded.definition, loaded.source)
+    text = check_definition_size(loaded.definition, loaded.source)
     alone = document.kind == "asl" and document.from_path
-    deployers = (
-        _placeholders.find_deployers(Path(document.source))
-        if alone and document.source and _placeholders.has_substitutions(loaded.definition)
-        else []
-    )
-    subs, sub_paths = _placeholders.substitution_warnings(
-        loaded.definition, alone=alone, deployers=deployers
-    )
+    subs: list[Diagnostic] = []
+    sub_paths: list[Loc] = []
+    if "${" in text:
+        deployers = (
+            _placeholders.find_deployers(Path(document.source)) if alone and document.source else []
+        )
+        subs, sub_paths = _placeholders.substitution_warnings(
+            loaded.definition, alone=alone, deployers=deployers
+        )
     deploy, deploy_paths = _placeholders.deploy_time_warnings(loaded.definition, placeholders)
     return replace(
         loaded,

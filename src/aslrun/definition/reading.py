@@ -222,11 +222,10 @@ def parse_text(text: str, source: str | None, *, suffix: str = "") -> dict[str, 
     if not isinstance(data, dict):
         kind = "nothing" if data is None else f"a {type(data).__name__}"
         raise LoadError(f"expected an object at the top level, got {kind}", source=source)
-    problem = _shape_problem(data)
-    if problem is not None:
-        if looks_json:
-            _raise_located(text, source, problem[1])
-        raise LoadError(f"{format_location(problem[0])}: {problem[1]}", source=source)
+    # JSON text holds only JSON types (refused tokens raise while parsing) and YAML's
+    # composer and constructors enforce every limit: only JSON's depth is left to check.
+    if looks_json and not _json_ok(data, types=False):
+        _raise_located(text, source, f"nested more than {MAX_DEPTH} levels deep")
     return data
 
 
@@ -292,6 +291,37 @@ def _parse_yaml(text: str, source: str | None) -> Any:
 # -- shape ---------------------------------------------------------------------------
 
 
+def _json_ok(value: Any, *, types: bool) -> bool:
+    """Quick iterative check (no paths kept): depth, size and, if ``types``, JSON types."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    nodes = 0
+    while stack:
+        item, depth = stack.pop()
+        nodes += len(item)
+        if depth > MAX_DEPTH or nodes > MAX_NODES:
+            return False
+        mapping = isinstance(item, Mapping)
+        if types and mapping and not all(type(k) is str for k in item):
+            return False
+        for child in item.values() if mapping else item:
+            kind = type(child)
+            if kind is str or kind is bool or child is None:
+                continue
+            if kind is dict or kind is list:
+                stack.append((child, depth + 1))
+            elif kind is int:
+                if types and abs(child) >= _INT_LIMIT:
+                    return False
+            elif kind is float:
+                if types and not math.isfinite(child):
+                    return False
+            elif isinstance(child, Mapping):
+                stack.append((child, depth + 1))
+            elif types:
+                return False
+    return True
+
+
 def _shape_problem(value: Any) -> tuple[tuple[str | int, ...], str] | None:
     """The first way ``value`` is not JSON aslrun accepts, as (path, message); iterative."""
     stack: list[tuple[Any, tuple[str | int, ...]]] = [(value, ())]
@@ -322,16 +352,22 @@ def _shape_problem(value: Any) -> tuple[tuple[str | int, ...], str] | None:
 
 def check_json(value: Any, source: str | None) -> None:
     """Refuse a value that is not JSON aslrun accepts (a dict given in Python)."""
-    problem = _shape_problem(value)
-    if problem is not None:
-        raise LoadError(f"{format_location(problem[0])}: {problem[1]}", source=source)
+    if not isinstance(value, Mapping):
+        raise LoadError(f"expected an object, got a {type(value).__name__}", source=source)
+    if _json_ok(value, types=True):
+        return
+    problem = _shape_problem(value) or ((), "is not JSON")
+    raise LoadError(f"{format_location(problem[0])}: {problem[1]}", source=source)
 
 
-def check_definition_size(definition: Any, source: str | None) -> None:
-    """AWS refuses a definition longer than 1,048,576 characters (measured compact)."""
-    size = len(json.dumps(definition, ensure_ascii=False, separators=(",", ":")))
+def check_definition_size(definition: Any, source: str | None) -> str:
+    """AWS refuses a definition longer than 1,048,576 characters (measured compact);
+    returns the compact text."""
+    text = json.dumps(definition, ensure_ascii=False, separators=(",", ":"))
+    size = len(text)
     if size > MAX_DEFINITION_BYTES:
         raise LoadError(
             f"the definition is {size:,} characters of compact JSON; AWS refuses it: {_AWS_SIZE}",
             source=source,
         )
+    return text
