@@ -126,9 +126,10 @@ def test_a_huge_range_is_refused_before_it_is_built() -> None:
 
 
 def test_a_string_past_the_bound_fails() -> None:
-    body = '$pad("", 2000000, "ab")'
+    """Any intermediate value is checked: doubling a string 21 times stops at the bound."""
+    body = "($f := function($s, $n){$n = 0 ? $s : $f($s & $s, $n - 1)}; $f('x', 21))"
     assert cause(body) == head(body) + (
-        "threw an error during evaluation: A value of 2000000 characters was built; aslrun "
+        "threw an error during evaluation: A value of 1048576 characters was built; aslrun "
         "allows at most 1000000 in one array or string"
     )
 
@@ -231,3 +232,43 @@ def test_lone_surrogates_flow_through_jsonata() -> None:
     ex = run(definition, {})
     assert ex.status == "SUCCEEDED"
     assert ex.output == "\ud800X"
+
+
+def test_pad_past_the_bound_is_refused_before_allocating() -> None:
+    """``$pad('x', 1e10)`` would allocate 10 GB before any step hook saw it."""
+    body = "$pad('x', 1e10)"
+    assert cause(body) == head(body) + (
+        "threw an error during evaluation: $pad to a width of 10000000000 would build a "
+        "string longer than 1000000 characters, aslrun's bound on one string"
+    )
+    assert value("$pad('x', -3, '#')") == "##x"  # the engine's own $pad still does the work
+
+
+@pytest.mark.parametrize(
+    ("body", "input_"),
+    [
+        ("$parse('1e999')", None),
+        ("$states.input", 10**400),
+        ("$spread({'a': $states.input})", 10**400),
+    ],
+)
+def test_numbers_no_double_holds_fail_as_jsonata_does(body: str, input_: Any) -> None:
+    """A value past the largest double is JSONata's D1001, never an OverflowError."""
+    assert "threw an error during evaluation. D1001: Number out of range" in cause(body, input_)
+
+
+def test_hash_of_a_lone_surrogate() -> None:
+    """$hash writes a lone surrogate as Java's UTF-8 encoder does ('?'): MD5('?')."""
+    assert value("$hash($states.input, 'MD5')", "\ud800") == "d1457b72c3fb323a2671125aef3eab5d"
+
+
+def test_regular_expressions_over_lone_surrogates() -> None:
+    """RE2 reads UTF-8: a lone surrogate in the text is matched as U+FFFD, never a crash."""
+    assert value("$contains($states.input, /a.b/)", "a\ud800b") is True
+    assert get_filtered([{"s": "a\ud800b"}, {"s": "ab"}]) == [{"s": "a\ud800b"}]
+
+
+def get_filtered(items: list[Any]) -> Any:
+    from aslrun.lang.paths import compile_path
+
+    return compile_path("$[?(@.s =~ /a.b/)]").get(items)

@@ -26,7 +26,9 @@ import sys
 from typing import Any, Final, Literal, TypeAlias
 
 from aslrun._json import JSON, dumps, json_type_name
+from aslrun.errors import StatesError
 from aslrun.lang.jsonata_engine import engine as _engine
+from aslrun.lang.jsonata_engine import functions as _engine_functions
 from aslrun.lang.jsonata_engine import jexception as _engine_errors
 from aslrun.lang.jsonata_engine import parser as _engine_parser
 from aslrun.lang.jsonata_engine import utils as _engine_utils
@@ -223,7 +225,24 @@ def _parse(body: str) -> Any:
     for name, (function, arity) in _STATIC_FUNCTIONS.items():
         compiled.register_function(name, _native(name, function, arity, arity))
     compiled.register_function("eval", None)
+    compiled.register_function("pad", _Jsonata.JLambda(_bounded_pad))
     return compiled
+
+
+def _bounded_pad(*args: Any) -> Any:
+    """``$pad`` allocates its width before the step hooks see the result: refuse a width past
+    MAX_SEQUENCE first (``$pad('x', 1e10)`` would take 10 GB)."""
+    width = args[1] if len(args) > 1 else None
+    if (
+        isinstance(width, (int, float))
+        and not isinstance(width, bool)
+        and abs(width) > MAX_SEQUENCE
+    ):
+        raise EvaluationLimitExceeded(
+            f"$pad to a width of {width} would build a string longer than {MAX_SEQUENCE} "
+            "characters, aslrun's bound on one string"
+        )
+    return _engine_functions.Functions.pad(*args)
 
 
 class _Budget:
@@ -306,7 +325,9 @@ class Expression:
                 sys.setrecursionlimit(limit)
         try:
             return result(value, self.body, field)
-        except RecursionError as exc:  # a value nested past what conversion can walk
+        except StatesError:
+            raise
+        except Exception as exc:  # a number no double holds, a value nested too deep
             raise threw(self.body, field, exc) from exc
 
     def evaluate(self, bindings: Bindings, field: str) -> JSON:

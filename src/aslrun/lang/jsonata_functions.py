@@ -114,7 +114,8 @@ def hash_(value: JSON, algorithm: JSON) -> str:
         raise FunctionArgumentError(
             f"The hash algorithm must be one of {allowed}, but was: {_show(algorithm)}"
         )
-    return hashlib.new(name, value.encode("utf-8")).hexdigest()
+    # A lone surrogate is written as Java's encoder writes it ('?'), not refused.
+    return hashlib.new(name, value.encode("utf-8", errors="replace")).hexdigest()
 
 
 def java_random_double(seed: int) -> float:

@@ -172,7 +172,10 @@ def _number(value: int | float) -> int | float:
     if isinstance(value, int):
         if -_EXACT_INTEGERS <= value <= _EXACT_INTEGERS:
             return value
-        value = float(value)  # the engine keeps big integer literals exact; AWS cannot
+        try:
+            value = float(value)  # the engine keeps big integer literals exact; AWS cannot
+        except OverflowError:  # past the largest double: JavaScript's Infinity
+            raise _JException("D1001", 0, "Infinity") from None
     if not math.isfinite(value):
         raise _JException("D1001", 0, value)
     if value.is_integer() and abs(value) < _INTEGRAL_LIMIT:

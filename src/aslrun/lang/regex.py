@@ -36,6 +36,7 @@ class UnsafePatternError(ValueError):
 
 
 _GROUP_REFERENCE: Final = re.compile(r"\\g<(\d+)>")
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 
 
 class SafePattern:
@@ -53,7 +54,13 @@ class SafePattern:
         return f"SafePattern({self.pattern!r})"
 
     def _subject(self, string: str) -> str:
-        if self.backtracking and len(string) > MAX_BACKTRACKING_SUBJECT:
+        if not self.backtracking:
+            # RE2 reads UTF-8, which has no lone surrogates: each becomes U+FFFD (one code
+            # point for one, so match positions are unchanged).
+            if not string.isascii() and _SURROGATE.search(string):
+                return _SURROGATE.sub("\ufffd", string)
+            return string
+        if len(string) > MAX_BACKTRACKING_SUBJECT:
             raise UnsafePatternError(
                 f"the regular expression /{self.pattern}/ uses lookaround or backreferences, "
                 f"which aslrun runs only on text of at most {MAX_BACKTRACKING_SUBJECT} "
@@ -104,8 +111,8 @@ def compile_safe(
         return SafePattern(
             pattern, re2.compile(text, _re2_options(ignore_case)), backtracking=False
         )
-    except re2.error:
-        pass  # lookaround, backreferences, or not a pattern at all: see below
+    except (re2.error, UnicodeEncodeError):
+        pass  # lookaround, backreferences, a lone surrogate, or not a pattern: see below
     try:
         compiled = re.compile(
             pattern, (re.IGNORECASE if ignore_case else 0) | (re.M if multiline else 0)
