@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from aslrun.definition.loader import StateMachineEntry, list_state_machines, load_definition
+from aslrun.definition.validate import validate
 from aslrun.definition.yaml_loader import parse_yaml
 from aslrun.errors import Diagnostic, LoadError
 
@@ -268,19 +269,36 @@ def serverless(definition_yaml: str, extra: str = "") -> str:
     )
 
 
-def test_serverless_unresolvable_variables_are_named() -> None:
+def test_serverless_values_read_from_aws_become_placeholders() -> None:
+    # The framework reads ${ssm:...} from AWS at deploy: AWS deploys it, so aslrun loads it
+    # with a placeholder and a warning located where the definition uses it (issue 10).
     text = serverless(
         "        StartAt: A\n        States:\n          A:\n            Type: Task\n"
         "            Resource: ${ssm:/fn/arn}\n            End: true\n"
     )
-    with pytest.raises(LoadError) as info:
-        load_definition(text)
-    assert info.value.message == (
-        "$.stepFunctions.stateMachines.m.definition.States.A.Resource: cannot resolve "
-        "${ssm:/fn/arn}; pass variables={'ssm:/fn/arn': ...}"
+    loaded = load_definition(text)
+    assert loaded.definition["States"]["A"]["Resource"] == "placeholder-ssm:/fn/arn"
+    assert loaded.warnings == (
+        Diagnostic(
+            ("States", "A", "Resource"),
+            "${ssm:/fn/arn} is read from AWS by the Serverless Framework at deploy: using the "
+            "placeholder 'placeholder-ssm:/fn/arn' (pass variables={'ssm:/fn/arn': ...} or "
+            "--var ssm:/fn/arn=...)",
+            "PLACEHOLDER_VALUE",
+            "WARNING",
+        ),
     )
+    assert validate(text) == list(loaded.warnings)  # no INVALID_RESOURCE about the placeholder
     loaded = load_definition(text, variables={"ssm:/fn/arn": "arn:aws:lambda:x"})
     assert loaded.definition["States"]["A"]["Resource"] == "arn:aws:lambda:x"
+    fallback = text.replace("${ssm:/fn/arn}", "${ssm:/fn/arn, 'arn:aws:lambda:y'}")
+    assert load_definition(fallback).definition["States"]["A"]["Resource"] == "arn:aws:lambda:y"
+    with pytest.raises(LoadError) as info:  # not a value from AWS: still an error
+        load_definition(text.replace("${ssm:/fn/arn}", "${self:custom.nope}"))
+    assert info.value.message == (
+        "$.stepFunctions.stateMachines.m.definition.States.A.Resource: cannot resolve "
+        "${self:custom.nope}"
+    )
 
 
 def test_serverless_env_and_unknown_function() -> None:

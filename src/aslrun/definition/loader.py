@@ -373,7 +373,7 @@ def _load_serverless(document: _Document, options: LoadOptions) -> LoadedDefinit
         ctx.region,
         aliases,
     )
-    return _finish(loaded, document, env.placeholders)
+    return _finish(loaded, document, {**ctx.placeholders, **env.placeholders})
 
 
 def _soft_name(value: Any, ctx: _serverless.Serverless, key: str) -> str | None:

@@ -5,7 +5,8 @@ Variables (``${self:custom.x}``, ``${opt:stage, 'dev'}``, ``${sls:stage}``, ``${
 lazily: only the values the chosen state machine needs.  A ``${...}`` whose source the
 framework does not know (``${AWS::Region}`` in ``Fn::Sub``, ``${Name}`` placeholders) is left
 for CloudFormation or substitutions.  Values only AWS knows (``ssm:``, ``cf:``, ``s3:``,
-``param:``) come from ``variables={"ssm:/path": ...}`` or raise :class:`LoadError`.
+``param:``) come from ``variables={"ssm:/path": ...}``, else (after any fallback) become a
+``placeholder-<reference>`` recorded in :attr:`Serverless.placeholders`.
 
 ``${env:NAME}`` is the only way the environment is read, and ``${file()}`` the only way other
 files are; both only when the serverless.yml was loaded from a path (``reads_machine``), and
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
 
+from aslrun.definition.cloudformation import PLACEHOLDER_PREFIX
 from aslrun.definition.reading import confine, parse_text, read_text
 from aslrun.errors import LoadError, format_location
 
@@ -43,6 +45,7 @@ _SOURCE = re.compile(r"^(self|opt|sls|env|aws|cf|ssm|s3|param|file)\b")
 _FILE = re.compile(r"^file\((?P<path>[^)]*)\)(?::(?P<address>.*))?$")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _MAX_DEPTH: Final = 32
+_FROM_AWS: Final = frozenset({"ssm", "cf", "s3", "param"})
 Loc = tuple[str | int, ...]
 
 
@@ -68,6 +71,8 @@ class Serverless:
     reads_machine: bool = False
     """Loaded from a path: ``${env:}`` and ``${file()}`` may read this machine."""
     allow_outside: bool = False
+    placeholders: dict[str, tuple[str, Loc]] = field(default_factory=dict)
+    """``${ssm:...}``-style values the framework reads from AWS at deploy, given a placeholder."""
 
     def fail(self, path: Loc, message: str) -> LoadError:
         return LoadError(f"{format_location(path)}: {message}", source=self.source)
@@ -196,7 +201,16 @@ def _variable(inner: str, ctx: Serverless, path: Loc, depth: int) -> Any:
         value = _lookup(candidate, ctx, path, depth)
         if value is not None:
             return value
-    hint = _hint(candidates[0], ctx)
+    first = candidates[0]
+    if first.partition(":")[0] in _FROM_AWS:
+        value = PLACEHOLDER_PREFIX + first
+        why = (
+            f"${{{inner}}} is read from AWS by the Serverless Framework at deploy: using the "
+            f"placeholder {value!r} (pass variables={{{first!r}: ...}} or --var {first}=...)"
+        )
+        ctx.placeholders.setdefault(value, (why, path))
+        return value
+    hint = _hint(first, ctx)
     raise ctx.fail(path, f"cannot resolve ${{{inner}}}{hint}")
 
 
