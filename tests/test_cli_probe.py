@@ -426,3 +426,32 @@ def test_text_the_terminal_cannot_encode_is_escaped(tmp_path: Path) -> None:
     out, err = described.communicate()
     assert (described.returncode, err) == (0, b"")
     assert json.loads(out.decode("ascii"))["output"] == '"café"'
+
+
+def _raising_handler(tmp_path: Path, statement: str) -> tuple[str, str]:
+    module = tmp_path / "stopping_handlers.py"
+    module.write_text(f"def F(event):\n    {statement}\nHANDLERS = {{'F': F}}\n", encoding="utf-8")
+    path = tmp_path / "task.asl.json"
+    task = {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:F"}
+    path.write_text(
+        json.dumps({"StartAt": "T", "States": {"T": {**task, "End": True}}}), encoding="utf-8"
+    )
+    return str(path), str(module)
+
+
+def test_a_handler_calling_sys_exit_is_one_line_not_a_silent_exit(tmp_path: Path) -> None:
+    path, module = _raising_handler(tmp_path, "raise SystemExit(3)")
+    code, out, err = run(["run", path, "--handlers", module])
+    assert (code, out) == (2, "")
+    assert err == (
+        f"aslrun run: {path}: the run was ended by sys.exit(3) in a Task handler; a handler "
+        "should return a result or raise an exception\n"
+    )
+
+
+def test_ctrl_c_ends_the_console_script_with_one_line_and_sigints_status(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, module = _raising_handler(tmp_path, "raise KeyboardInterrupt")
+    assert cli.main(["run", path, "--handlers", module]) == 130
+    assert capsys.readouterr().err == "aslrun: interrupted\n"

@@ -43,6 +43,7 @@ _LIVE_ID_WIDTH: Final = 4  # the live timeline cannot know how many events will 
 _LIVE_STATE_WIDTH: Final = 40
 _INTERNAL_TEXT: Final = 300
 _SIGPIPE_STATUS: Final = 128 + 13  # what a shell reports for a process ended by SIGPIPE
+_SIGINT_STATUS: Final = 128 + 2  # ... and by SIGINT (Ctrl-C)
 
 
 class ExitCode(enum.IntEnum):
@@ -386,16 +387,27 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         status: int = func(args, stdout, stderr)
     except BrokenPipeError:  # the reader went away (`aslrun run ... | head`): main() ends quietly
         raise
+    except SystemExit as stop:  # only user code (a Task handler) calls sys.exit mid-command
+        stderr.write(
+            f"aslrun {args.command}: {_files(args)}the run was ended by sys.exit({stop.code!r}) "
+            "in a Task handler; a handler should return a result or raise an exception\n"
+        )
+        return ExitCode.INVALID_INPUT
     except Exception as exc:  # the last net; each known failure has its own message
         stderr.write(_internal_error(args, exc) + "\n")
         return ExitCode.INVALID_INPUT
     return status
 
 
-def _internal_error(args: argparse.Namespace, exc: Exception) -> str:
+def _files(args: argparse.Namespace) -> str:
+    """``FILE: `` for each definition file on the command line."""
     files = [getattr(args, "definition", None), getattr(args, "file", None)]
     files += getattr(args, "files", None) or []
-    where = "".join(f"{f}: " for f in files if f is not None)
+    return "".join(f"{f}: " for f in files if f is not None)
+
+
+def _internal_error(args: argparse.Namespace, exc: Exception) -> str:
+    where = _files(args)
     text = " ".join(str(exc).split())
     if len(text) > _INTERNAL_TEXT:
         text = text[: _INTERNAL_TEXT - 3] + "..."
@@ -408,15 +420,18 @@ def _internal_error(args: argparse.Namespace, exc: Exception) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """The ``aslrun`` console script.
 
-    Text a terminal's encoding cannot show is written as escapes rather than failing, and
-    a reader that closes the pipe early (``aslrun run ... | head``) ends the command quietly
-    with the shell's status for SIGPIPE.
+    Text a terminal's encoding cannot show is written as escapes rather than failing; a
+    reader that closes the pipe early (``aslrun run ... | head``) ends the command quietly
+    with the shell's status for SIGPIPE (141), Ctrl-C with one line and SIGINT's (130).
     """
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
     try:
         return run(sys.argv[1:] if argv is None else argv, sys.stdout, sys.stderr)
+    except KeyboardInterrupt:  # Ctrl-C, e.g. during a --clock real run
+        sys.stderr.write("aslrun: interrupted\n")
+        return _SIGINT_STATUS
     except BrokenPipeError:
         # Python would complain again when it flushes stdout at exit: point it at devnull.
         devnull = os.open(os.devnull, os.O_WRONLY)
