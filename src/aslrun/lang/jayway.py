@@ -14,8 +14,11 @@ Jayway forms accepted (AWS developer guide "Paths"; Jayway's README):
   ``stddev()``, ``keys()``, ``first()``, ``last()`` (Jayway's numeric functions return
   doubles: ``$.n.sum()`` of ``[1, 2]`` is ``3.0``).
 
+A dotted name with backticks (`` $[*].`parent` ``) is, as in Jayway, just a property name
+(jsonpath-ng's `` `parent` ``/`` `this` ``/`` `len` `` extensions do not exist on AWS).
+
 Refused with :class:`PathSyntaxError` (jsonpath-ng parses them, Jayway and AWS do not have
-them): backtick extensions (`` `this` ``, `` `parent` ``, `` `len` ``), ``&`` intersections,
+them): ``&`` intersections,
 ``|`` unions, sorting (``[/k]``), arithmetic, ``where``, and the filter operators ``in``,
 ``nin``, ``subsetof``, ``anyof``, ``noneof``, ``size``, ``empty``.
 """
@@ -45,6 +48,7 @@ class JaywayError(ValueError):
 _FUNCTION_AT_END: Final = re.compile(r"\.([a-z]+)\(\)\s*$")
 _REGEX_LITERAL: Final = re.compile(r"=~\s*/((?:[^/\\]|\\.)*)/([a-z]*)")
 _PLACEHOLDER: Final = "__aslrun_regex_{}__"
+_BACKTICK_NAME: Final = re.compile(r"(?<!\.)\.([^.\[\]()'\"\s]*`[^.\[\]()'\"\s]*)")
 
 
 def split_function(rest: str) -> tuple[str, str | None]:
@@ -100,6 +104,7 @@ def _normalise(rest: str) -> tuple[str, list[SafePattern]]:
         return f"=~ '{_PLACEHOLDER.format(len(patterns) - 1)}'"
 
     rest = _REGEX_LITERAL.sub(regex, rest)
+    rest = _BACKTICK_NAME.sub(lambda m: f"['{m.group(1)}']", rest)
     outside = _outside_quotes(rest)
     out: list[str] = []
     for i, ch in enumerate(rest):
