@@ -10,10 +10,9 @@ from datetime import datetime
 from typing import Any
 
 from aslrun._json import JSON, MAX_PAYLOAD_BYTES, dumps, size_in_bytes
-from aslrun.definition.build import parse_machine
 from aslrun.definition.loader import load_definition
 from aslrun.definition.model import Machine
-from aslrun.definition.validate import iter_diagnostics
+from aslrun.definition.validate import load_model
 from aslrun.errors import DefinitionError, Diagnostic, InvalidExecutionInput
 from aslrun.handlers.registry import ResourceRegistry, require_freezegun
 from aslrun.runtime.clock import VirtualClock, to_datetime
@@ -295,11 +294,11 @@ def load(
         account=account,
         allow_outside=allow_outside,
     )
-    diagnostics = loaded.screen(iter_diagnostics(loaded.definition))  # not about placeholders
+    machine, found = load_model(loaded.definition)  # the one pass: checked and built
+    diagnostics = loaded.screen(found)  # not about placeholders
     errors = [d for d in diagnostics if d.severity == "ERROR"]
     if errors:
         raise DefinitionError(errors, source=loaded.source)
-    machine = parse_machine(loaded.definition, source=loaded.source)
     sm = StateMachine(
         loaded.definition,
         machine,

@@ -26,6 +26,7 @@ from aslrun.lang.choice import (
 )
 from aslrun.lang.choice_operators import SPECS, Operand, operand_ok
 from aslrun.lang.paths import Path, PathSyntaxError, compile_path
+from aslrun.lang.pieces import FAILED, Pieces
 
 __all__ = ["FieldCompiler", "compile_choices", "compile_rule"]
 
@@ -70,12 +71,17 @@ def _open_escape(pattern: str) -> int | None:
     return None
 
 
-def _compile_path(raw: JSON, name: str, where: Location, problems: list[Diagnostic]) -> Path | None:
+def _compile_path(
+    raw: JSON, name: str, where: Location, problems: list[Diagnostic], pieces: Pieces | None
+) -> Path | None:
+    piece = None if pieces is None else pieces.get(where)
+    if piece is FAILED:
+        return None  # the load walk reported why
     if not isinstance(raw, str):
         problems.append(Diagnostic(where, f"'{name}' must be a path (a string starting with '$')"))
         return None
     try:
-        path = compile_path(raw)
+        path = piece if isinstance(piece, Path) else compile_path(raw)
     except PathSyntaxError as e:
         problems.append(Diagnostic(where, f"'{name}' is not a valid path: {e}"))
         return None
@@ -98,6 +104,7 @@ def compile_rule(
     top_level: Literal[True],
     query_language: QueryLanguage = ...,
     compile_field: FieldCompiler | None = ...,
+    pieces: Pieces | None = ...,
 ) -> ChoiceRule | None: ...
 
 
@@ -110,6 +117,7 @@ def compile_rule(
     top_level: Literal[False],
     query_language: QueryLanguage = ...,
     compile_field: FieldCompiler | None = ...,
+    pieces: Pieces | None = ...,
 ) -> Test | None: ...
 
 
@@ -121,6 +129,7 @@ def compile_rule(
     top_level: bool,
     query_language: QueryLanguage = "JSONPath",
     compile_field: FieldCompiler | None = None,
+    pieces: Pieces | None = None,
 ) -> ChoiceRule | Test | None:
     """Compile one Choice Rule located at ``where`` (e.g. ``("States", "C", "Choices", 0)``).
 
@@ -140,7 +149,7 @@ def compile_rule(
             problems.append(
                 Diagnostic((*where, key), f"'{key}' is only allowed in a top-level Choice Rule")
             )
-        nested = _compile_test(raw, where, problems, skip=_TOP_LEVEL_ONLY)
+        nested = _compile_test(raw, where, problems, pieces, skip=_TOP_LEVEL_ONLY)
         return None if len(problems) > count else nested
 
     next_state = raw.get("Next")
@@ -155,7 +164,7 @@ def compile_rule(
     if query_language == "JSONata":
         condition, output = _compile_jsonata(raw, where, problems, compile_field)
     else:
-        test = _compile_test(raw, where, problems, skip=_TOP_LEVEL_ONLY)
+        test = _compile_test(raw, where, problems, pieces, skip=_TOP_LEVEL_ONLY)
     assign = _field(raw, "Assign", where, problems, compile_field)
     if len(problems) > count:
         return None
@@ -204,6 +213,7 @@ def compile_choices(
     *,
     query_language: QueryLanguage = "JSONPath",
     compile_field: FieldCompiler | None = None,
+    pieces: Pieces | None = None,
 ) -> tuple[ChoiceRule, ...]:
     """Compile a Choice state's ``Choices`` array (``where`` locates the array itself)."""
     if not isinstance(raw, list) or not raw:
@@ -218,6 +228,7 @@ def compile_choices(
             top_level=True,
             query_language=query_language,
             compile_field=compile_field,
+            pieces=pieces,
         )
         if rule is not None:
             rules.append(rule)
@@ -233,7 +244,12 @@ def _unsupported(key: str, query_language: QueryLanguage) -> str:
 
 
 def _compile_test(
-    raw: Mapping[str, JSON], where: Location, problems: list[Diagnostic], *, skip: frozenset[str]
+    raw: Mapping[str, JSON],
+    where: Location,
+    problems: list[Diagnostic],
+    pieces: Pieces | None,
+    *,
+    skip: frozenset[str],
 ) -> Test | None:
     """Compile the Boolean or data-test part of a JSONPath rule; ``skip`` keys are handled
     (or reported) by the caller."""
@@ -246,8 +262,8 @@ def _compile_test(
         if key != "Variable":
             problems.append(Diagnostic((*where, key), _unsupported(key, "JSONPath")))
     if booleans:
-        return _compile_boolean(raw, booleans, operators, where, problems, count)
-    return _compile_comparison(raw, operators, where, problems, count)
+        return _compile_boolean(raw, booleans, operators, where, problems, count, pieces)
+    return _compile_comparison(raw, operators, where, problems, count, pieces)
 
 
 def _compile_boolean(
@@ -257,6 +273,7 @@ def _compile_boolean(
     where: Location,
     problems: list[Diagnostic],
     count: int,
+    pieces: Pieces | None,
 ) -> Test | None:
     """An ``And``, ``Or`` or ``Not`` node (``booleans`` are the ones present, in that order).
 
@@ -278,7 +295,7 @@ def _compile_boolean(
         if not isinstance(value, Mapping):
             problems.append(Diagnostic((*where, key), "'Not' must be a Choice Rule object"))
             return None
-        inner = compile_rule(value, (*where, key), problems, top_level=False)
+        inner = compile_rule(value, (*where, key), problems, top_level=False, pieces=pieces)
         return None if inner is None or len(problems) > count else Not(inner)
     if not isinstance(value, list) or not value:
         problems.append(
@@ -286,7 +303,7 @@ def _compile_boolean(
         )
         return None
     rules = [
-        compile_rule(item, (*where, key, i), problems, top_level=False)
+        compile_rule(item, (*where, key, i), problems, top_level=False, pieces=pieces)
         for i, item in enumerate(value)
     ]
     if len(problems) > count:
@@ -301,6 +318,7 @@ def _compile_comparison(
     where: Location,
     problems: list[Diagnostic],
     count: int,
+    pieces: Pieces | None,
 ) -> Test | None:
     """A ``Variable`` with exactly one comparison operator (``operators``, in raw order).
 
@@ -322,7 +340,7 @@ def _compile_comparison(
                 )
             )
         return None
-    variable = _compile_path(raw["Variable"], "Variable", (*where, "Variable"), problems)
+    variable = _compile_path(raw["Variable"], "Variable", (*where, "Variable"), problems, pieces)
     if not operators:
         problems.append(
             Diagnostic(
@@ -340,18 +358,18 @@ def _compile_comparison(
         )
         return None
     operator = operators[0]
-    operand = _compile_operand(operator, raw[operator], (*where, operator), problems)
+    operand = _compile_operand(operator, raw[operator], (*where, operator), problems, pieces)
     if variable is None or len(problems) > count:
         return None
     return Comparison(variable, operator, operand)
 
 
 def _compile_operand(
-    operator: str, value: JSON, where: Location, problems: list[Diagnostic]
+    operator: str, value: JSON, where: Location, problems: list[Diagnostic], pieces: Pieces | None
 ) -> JSON | Path:
     kind = SPECS[operator].operand
     if kind == "path":
-        return _compile_path(value, operator, where, problems)
+        return _compile_path(value, operator, where, problems, pieces)
     if not operand_ok(kind, value):
         problems.append(Diagnostic(where, f"'{operator}' must be {_OPERAND_TEXT[kind]}"))
         return None

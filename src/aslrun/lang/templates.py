@@ -22,6 +22,7 @@ from aslrun.lang.paths import (
     resolve,
     set_path,
 )
+from aslrun.lang.pieces import FAILED, Pieces
 
 __all__ = [
     "NULL",
@@ -139,19 +140,26 @@ def resolve_field(path: Path, scope: Scope, field: str) -> JSON:
 Node = Callable[[Scope], JSON]
 
 
-def compile_payload(raw: JSON, where: Where, problems: list[Diagnostic]) -> Template:
-    """Compile a JSONPath-mode payload template: ``.$`` keys hold paths or intrinsics."""
-    node, static = _compile_node(raw, where, problems)
+def compile_payload(
+    raw: JSON, where: Where, problems: list[Diagnostic], pieces: Pieces | None = None
+) -> Template:
+    """Compile a JSONPath-mode payload template: ``.$`` keys hold paths or intrinsics.
+
+    A path or intrinsic already compiled by the load walk is taken from ``pieces``.
+    """
+    node, static = _compile_node(raw, where, problems, pieces)
     if static:
         return Template(raw, lambda scope: raw, True)
     return Template(raw, node, False)
 
 
-def _compile_node(raw: JSON, where: Where, problems: list[Diagnostic]) -> tuple[Node, bool]:
+def _compile_node(
+    raw: JSON, where: Where, problems: list[Diagnostic], pieces: Pieces | None
+) -> tuple[Node, bool]:
     if isinstance(raw, dict):
-        return _compile_object(raw, where, problems)
+        return _compile_object(raw, where, problems, pieces)
     if isinstance(raw, list):
-        parts = [_compile_node(v, (*where, i), problems) for i, v in enumerate(raw)]
+        parts = [_compile_node(v, (*where, i), problems, pieces) for i, v in enumerate(raw)]
         if all(s for _, s in parts):
             return (lambda scope: raw), True
         fns = [f for f, _ in parts]
@@ -160,16 +168,18 @@ def _compile_node(raw: JSON, where: Where, problems: list[Diagnostic]) -> tuple[
 
 
 def _compile_object(
-    raw: dict[str, JSON], where: Where, problems: list[Diagnostic]
+    raw: dict[str, JSON], where: Where, problems: list[Diagnostic], pieces: Pieces | None
 ) -> tuple[Node, bool]:
     entries: list[tuple[str, Node]] = []
     static = True
     for key, value in raw.items():
         if key.endswith(".$") and len(key) > 2:
-            entries.append((key[:-2], _compile_dynamic(key, value, (*where, key), problems)))
+            entries.append(
+                (key[:-2], _compile_dynamic(key, value, (*where, key), problems, pieces))
+            )
             static = False
         else:
-            fn, s = _compile_node(value, (*where, key), problems)
+            fn, s = _compile_node(value, (*where, key), problems, pieces)
             entries.append((key, fn))
             static = static and s
     if static:
@@ -183,13 +193,26 @@ def _compile_object(
 
 
 def compile_dynamic_value(
-    value: JSON, field: str, where: Where, problems: list[Diagnostic]
+    value: JSON, field: str, where: Where, problems: list[Diagnostic], pieces: Pieces | None = None
 ) -> Template:
     """Compile one path-or-intrinsic value (ErrorPath, CausePath, ...) named ``field``."""
-    return Template(value, _compile_dynamic(field, value, where, problems), False)
+    return Template(value, _compile_dynamic(field, value, where, problems, pieces), False)
 
 
-def _compile_dynamic(key: str, value: JSON, where: Where, problems: list[Diagnostic]) -> Node:
+def _unresolved(scope: Scope) -> JSON:
+    return None
+
+
+def _compile_dynamic(
+    key: str, value: JSON, where: Where, problems: list[Diagnostic], pieces: Pieces | None
+) -> Node:
+    piece = None if pieces is None else pieces.get(where)
+    if piece is FAILED:
+        return _unresolved  # the load walk reported why
+    if isinstance(piece, intrinsics.Intrinsic):
+        return _intrinsic_node(piece, key)
+    if isinstance(piece, Path):
+        return _path_node(piece, key)
     if not isinstance(value, str):
         problems.append(
             Diagnostic(
@@ -202,16 +225,23 @@ def _compile_dynamic(key: str, value: JSON, where: Where, problems: list[Diagnos
             fn = intrinsics.compile_intrinsic(value)
         except intrinsics.IntrinsicSyntaxError as e:
             problems.append(Diagnostic(where, f"invalid intrinsic function: {e}"))
-            return lambda scope: None
-        return lambda scope: fn.evaluate(
-            lambda p: resolve_field(p, scope, key), random=_random_of(scope)
-        )
+            return _unresolved
+        return _intrinsic_node(fn, key)
     try:
         path = compile_path(value)
     except PathSyntaxError as e:
         problems.append(Diagnostic(where, str(e)))
-        return lambda scope: None
+        return _unresolved
+    return _path_node(path, key)
 
+
+def _intrinsic_node(fn: intrinsics.Intrinsic, key: str) -> Node:
+    return lambda scope: fn.evaluate(
+        lambda p: resolve_field(p, scope, key), random=_random_of(scope)
+    )
+
+
+def _path_node(path: Path, key: str) -> Node:
     if path.kind != "input":
         return lambda scope: resolve_field(path, scope, key)
     get = path.get  # the common case: a path into the state's input, one call deep
@@ -266,11 +296,21 @@ def _has_expression(raw: JSON, is_expr: Callable[[object], bool]) -> bool:
 
 
 def compile_opt_path(
-    raw: Any, where: Where, problems: list[Diagnostic], *, reference: bool = False
+    raw: Any,
+    where: Where,
+    problems: list[Diagnostic],
+    *,
+    reference: bool = False,
+    pieces: Pieces | None = None,
 ) -> OptPath:
     """Compile InputPath/OutputPath/ItemsPath (``reference``: ResultPath)."""
     if raw is None:
         return NULL
+    piece = None if pieces is None else pieces.get(where)
+    if isinstance(piece, Path):
+        return piece
+    if piece is FAILED:
+        return None  # the load walk reported why
     if not isinstance(raw, str):
         problems.append(Diagnostic(where, "must be a string or null"))
         return None

@@ -17,7 +17,6 @@ from typing import Any
 from aslrun._json import dumps
 from aslrun.api import StateMachine, load
 from aslrun.definition.build import parse_machine
-from aslrun.definition.validate import iter_diagnostics
 from aslrun.errors import DefinitionError, Diagnostic, LoadError
 from aslrun.service.errors import InvalidDefinition, validation_error
 
@@ -91,10 +90,7 @@ def compile_definition(
     value: Mapping[str, Any], *, name: str, region: str, account: str, type: str
 ) -> StateMachine:
     """Validate and compile; ``InvalidDefinition`` with every error, as AWS lists them."""
-    problems = [d for d in iter_diagnostics(value) if d.severity == "ERROR"]
-    if problems:
-        raise InvalidDefinition(_message(problems))
-    try:
+    try:  # one pass: checked and built
         machine = parse_machine(value)
     except DefinitionError as e:
         raise InvalidDefinition(_message(e.problems)) from None

@@ -16,11 +16,13 @@ states, unique names, nesting and variables.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
+from aslrun.definition.builders import Build, build_state
 from aslrun.definition.loader import Source, load_definition
+from aslrun.definition.model import Machine, State
 from aslrun.definition.validate.checks import check_int
 from aslrun.definition.validate.choice import rule_choice
 from aslrun.definition.validate.states import (
@@ -33,7 +35,7 @@ from aslrun.definition.validate.states import (
 from aslrun.definition.validate.variables import rule_variables
 from aslrun.errors import Diagnostic
 
-__all__ = ["MAX_NESTING", "RULES", "Machine", "iter_diagnostics", "validate"]
+__all__ = ["MAX_NESTING", "RULES", "iter_diagnostics", "load_model", "validate"]
 
 Loc = tuple[str | int, ...]
 MAX_NESTING: Final = 50
@@ -57,8 +59,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
-class Machine:
-    """A state machine or sub-machine (a Parallel branch, a Map processor)."""
+class _Scope:
+    """Where the walk is: a state machine or sub-machine (a Parallel branch, a Map processor)."""
 
     body: Mapping[str, Any]
     path: Loc
@@ -79,41 +81,89 @@ def validate(source: Source, **load_options: Any) -> list[Diagnostic]:
 
 def iter_diagnostics(definition: Mapping[str, Any]) -> Iterator[Diagnostic]:
     """Yield every error and warning of a plain ASL definition."""
+    yield from load_model(definition)[1]
+
+
+def load_model(definition: Mapping[str, Any]) -> tuple[Machine, list[Diagnostic]]:
+    """The one load walk: the model of ``definition`` and every diagnostic, in one pass.
+
+    Each state is checked by the rules, then built from what they compiled; the model is
+    meaningful only when no diagnostic is an error.  Never raises on malformed input.
+    """
     if not isinstance(definition, Mapping):
-        yield error((), "A state machine definition must be a JSON object", "MISSING_DESCRIPTION")
-        return
+        problem = error(
+            (), "A state machine definition must be a JSON object", "MISSING_DESCRIPTION"
+        )
+        return Machine("", {}), [problem]
     top = definition.get("QueryLanguage", JSONPATH)
     language = JSONATA if top == JSONATA else JSONPATH
-    names: dict[str, Loc] = {}
-    yield from _machine(Machine(definition, (), language, 0, "root"), names)
-    yield from rule_variables(definition)
+    found: list[Diagnostic] = []
+    walk = _machine(_Scope(definition, (), language, 0, "root"), {})
+    while True:
+        try:
+            found.append(next(walk))
+        except StopIteration as done:
+            machine: Machine = done.value
+            break
+    found.extend(rule_variables(definition))
+    return machine, found
 
 
-def _machine(machine: Machine, names: dict[str, Loc]) -> Iterator[Diagnostic]:
+def _machine(machine: _Scope, names: dict[str, Loc]) -> Generator[Diagnostic, None, Machine]:
     yield from _machine_fields(machine)
+    built: dict[str, State] = {}
     states = machine.body.get("States")
-    if not isinstance(states, dict):
-        return
-    for name, state in states.items():
-        path = (*machine.path, "States", str(name))
-        yield from _state_name(name, path, names)
-        if not isinstance(state, dict):
-            yield error(path, "A state must be an object")
-            continue
-        kind = state.get("Type")
-        if "Type" not in state:
-            yield error(path, "The field 'Type' is required")
-            continue
-        if kind not in ("Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"):
-            yield error((*path, "Type"), f"Unknown state type {kind!r}")
-            continue
-        ctx = StateContext(
-            str(name), state, path, _language(state, machine.top_language), machine.top_language
-        )
-        for rule in RULES:
-            yield from rule(ctx)
-        yield from _children(ctx, machine, names)
-    yield from _graph(machine, states)
+    if isinstance(states, dict):
+        for name, state in states.items():
+            model = yield from _state(machine, name, state, names)
+            if model is not None:
+                built[str(name)] = model
+        yield from _graph(machine, states)
+    return _machine_model(machine, built)
+
+
+def _state(
+    machine: _Scope, name: Any, state: Any, names: dict[str, Loc]
+) -> Generator[Diagnostic, None, State | None]:
+    """Check one state with every rule, then build it from what the rules compiled."""
+    path = (*machine.path, "States", str(name))
+    yield from _state_name(name, path, names)
+    if not isinstance(state, dict):
+        yield error(path, "A state must be an object")
+        return None
+    kind = state.get("Type")
+    if "Type" not in state:
+        yield error(path, "The field 'Type' is required")
+        return None
+    if kind not in ("Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"):
+        yield error((*path, "Type"), f"Unknown state type {kind!r}")
+        return None
+    language = _language(state, machine.top_language)
+    ctx = StateContext(str(name), state, path, language, machine.top_language)
+    errors = 0
+    for rule in RULES:
+        for diagnostic in rule(ctx):
+            errors += diagnostic.severity == "ERROR"
+            yield diagnostic
+    subs = yield from _children(ctx, machine, names)
+    build = Build(ctx.pieces, subs, JSONATA if ctx.jsonata else JSONPATH)
+    model = build_state(str(name), state, path, build)
+    if not errors:
+        yield from build.problems  # what only building finds
+    return model
+
+
+def _machine_model(machine: _Scope, states: dict[str, State]) -> Machine:
+    body = machine.body
+    start, timeout, comment = body.get("StartAt"), body.get("TimeoutSeconds"), body.get("Comment")
+    return Machine(
+        start if isinstance(start, str) else "",
+        states,
+        JSONATA if machine.top_language == JSONATA else JSONPATH,
+        timeout if isinstance(timeout, int) and not isinstance(timeout, bool) else None,
+        comment if isinstance(comment, str) else None,
+        machine.path,
+    )
 
 
 def _language(state: Mapping[str, Any], top: str) -> str:
@@ -123,7 +173,7 @@ def _language(state: Mapping[str, Any], top: str) -> str:
     return JSONPATH if state["QueryLanguage"] == JSONPATH else JSONATA
 
 
-def _machine_fields(machine: Machine) -> Iterator[Diagnostic]:
+def _machine_fields(machine: _Scope) -> Iterator[Diagnostic]:
     body, path = machine.body, machine.path
     for key in body:
         if key not in _MACHINE_FIELDS[machine.kind]:
@@ -170,7 +220,11 @@ def _state_name(name: Any, path: Loc, names: dict[str, Loc]) -> Iterator[Diagnos
         names[name] = path
 
 
-def _children(ctx: StateContext, machine: Machine, names: dict[str, Loc]) -> Iterator[Diagnostic]:
+def _children(
+    ctx: StateContext, machine: _Scope, names: dict[str, Loc]
+) -> Generator[Diagnostic, None, dict[Loc, Machine]]:
+    """Check and build a Parallel's branches or a Map's item processor."""
+    built: dict[Loc, Machine] = {}
     body = ctx.body
     subs: list[tuple[Any, Loc, Literal["branch", "processor"]]] = []
     if ctx.type == "Parallel" and isinstance(body.get("Branches"), list):
@@ -193,8 +247,9 @@ def _children(ctx: StateContext, machine: Machine, names: dict[str, Loc]) -> Ite
         else:
             if kind == "processor":
                 yield from _processor_config(sub.get("ProcessorConfig"), path)
-            child = Machine(sub, path, machine.top_language, machine.depth + 1, kind)
-            yield from _machine(child, names)
+            child = _Scope(sub, path, machine.top_language, machine.depth + 1, kind)
+            built[path] = yield from _machine(child, names)
+    return built
 
 
 def _processor_config(config: Any, path: Loc) -> Iterator[Diagnostic]:
@@ -233,7 +288,7 @@ def _targets(state: Mapping[str, Any], path: Loc) -> Iterator[tuple[Loc, str]]:
                 yield (*path, "Catch", i, "Next"), catcher["Next"]
 
 
-def _graph(machine: Machine, states: Mapping[str, Any]) -> Iterator[Diagnostic]:
+def _graph(machine: _Scope, states: Mapping[str, Any]) -> Iterator[Diagnostic]:
     """MISSING_TRANSITION_TARGET (dangling targets, unreachable states), MISSING_END_STATE."""
     edges: dict[str, list[str]] = {}
     inner = machine.kind != "root"

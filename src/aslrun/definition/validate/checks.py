@@ -8,6 +8,7 @@ rule module, so they can all import it.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, TypeGuard
@@ -15,6 +16,7 @@ from typing import Any, Final, TypeGuard
 from aslrun.errors import Diagnostic, Severity
 from aslrun.lang.intrinsics import IntrinsicSyntaxError, compile_intrinsic
 from aslrun.lang.paths import PathSyntaxError, compile_path, compile_reference_path
+from aslrun.lang.pieces import FAILED, Pieces
 
 __all__ = [
     "JSONATA",
@@ -50,6 +52,7 @@ class StateContext:
     path: Loc
     language: str
     top_language: str
+    pieces: Pieces = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
     @property
     def type(self) -> str:
@@ -114,20 +117,22 @@ def language_message(language: str, key: str) -> str:
     )
 
 
-def check_path(value: Any, path: Loc, kind: str) -> Iterator[Diagnostic]:
-    """A path field's syntax (via aslrun.lang.paths / aslrun.lang.intrinsics)."""
+def check_path(value: Any, path: Loc, kind: str, pieces: Pieces) -> Iterator[Diagnostic]:
+    """A path field's syntax; the compiled path (or intrinsic) is kept in ``pieces``."""
     field = path[-1]
     if value is None and field in ("InputPath", "OutputPath", "ResultPath"):
         return
     if not isinstance(value, str):
+        pieces[path] = FAILED
         yield error(path, f"The value for the field '{field}' must be a valid JSONPath")
         return
     if kind == "path-or-intrinsic" and value.startswith("States."):
-        yield from check_intrinsic(value, path)
+        yield from check_intrinsic(value, path, pieces)
         return
     try:
-        (compile_reference_path if kind == "reference" else compile_path)(value)
+        pieces[path] = (compile_reference_path if kind == "reference" else compile_path)(value)
     except PathSyntaxError as exc:
+        pieces[path] = FAILED
         yield error(
             path,
             f"The value for the field '{field}' must be a valid "
@@ -135,10 +140,11 @@ def check_path(value: Any, path: Loc, kind: str) -> Iterator[Diagnostic]:
         )
 
 
-def check_intrinsic(value: str, path: Loc) -> Iterator[Diagnostic]:
+def check_intrinsic(value: str, path: Loc, pieces: Pieces) -> Iterator[Diagnostic]:
     try:
-        compile_intrinsic(value)
+        pieces[path] = compile_intrinsic(value)
     except IntrinsicSyntaxError as exc:
+        pieces[path] = FAILED
         yield error(
             path,
             f"The value for the field '{path[-1]}' must be a valid intrinsic function call: {exc}",

@@ -16,6 +16,7 @@ from aslrun.definition.validate.states import (
 )
 from aslrun.errors import Diagnostic
 from aslrun.lang.choice_operators import SPECS, Operand, operand_ok
+from aslrun.lang.pieces import Pieces
 
 __all__ = ["rule_choice"]
 
@@ -98,10 +99,10 @@ def _top_rule(ctx: StateContext, rule: Mapping[str, Any], path: Loc) -> Iterator
     yield from _next(rule, path)
     if "Assign" in rule:
         yield from check_assign(rule["Assign"], (*path, "Assign"))
-    yield from _rule_body(rule, path, 0)
+    yield from _rule_body(rule, path, 0, ctx.pieces)
 
 
-def _nested_rule(rule: Any, path: Loc, depth: int) -> Iterator[Diagnostic]:
+def _nested_rule(rule: Any, path: Loc, depth: int, pieces: Pieces) -> Iterator[Diagnostic]:
     if not isinstance(rule, dict):
         yield error(path, "A Choice rule must be an object")
         return
@@ -110,17 +111,19 @@ def _nested_rule(rule: Any, path: Loc, depth: int) -> Iterator[Diagnostic]:
             yield error((*path, key), f"A nested Choice rule cannot have '{key}'")
         elif key not in _JSONPATH_RULE and key != "Comment":
             yield error((*path, key), f"Field '{key}' is not supported")
-    yield from _rule_body(rule, path, depth)
+    yield from _rule_body(rule, path, depth, pieces)
 
 
-def _rule_body(rule: Mapping[str, Any], path: Loc, depth: int) -> Iterator[Diagnostic]:
+def _rule_body(
+    rule: Mapping[str, Any], path: Loc, depth: int, pieces: Pieces
+) -> Iterator[Diagnostic]:
     if depth > _MAX_RULE_DEPTH:
         yield error(path, "Choice rules are nested too deeply", "TOO_DEEPLY_NESTED")
         return
     comparators = [k for k in rule if k in SPECS]
     operators = [k for k in rule if k in _OPERATORS]
     if "Variable" in rule:
-        yield from check_path(rule["Variable"], (*path, "Variable"), "path")
+        yield from check_path(rule["Variable"], (*path, "Variable"), "path", pieces)
         if len(comparators) != 1 or operators:
             yield error(
                 path,
@@ -134,17 +137,17 @@ def _rule_body(rule: Mapping[str, Any], path: Loc, depth: int) -> Iterator[Diagn
             "or exactly one of 'And', 'Or', 'Not'",
         )
     for key in comparators:
-        yield from _comparator(key, rule[key], (*path, key))
+        yield from _comparator(key, rule[key], (*path, key), pieces)
     for key in operators:
-        yield from _operator(key, rule[key], (*path, key), depth)
+        yield from _operator(key, rule[key], (*path, key), depth, pieces)
 
 
-def _comparator(key: str, value: Any, path: Loc) -> Iterator[Diagnostic]:
+def _comparator(key: str, value: Any, path: Loc, pieces: Pieces) -> Iterator[Diagnostic]:
     kind = SPECS[key].operand
     if not operand_ok(kind, value):
         yield error(path, f"The value of '{key}' must be {_OPERAND_TEXT[kind]}")
     elif kind == "path":
-        yield from check_path(value, path, "path")
+        yield from check_path(value, path, "path", pieces)
     elif isinstance(value, str) and _LOOKS_LIKE_PATH.match(value):
         yield warning(
             path,
@@ -154,11 +157,11 @@ def _comparator(key: str, value: Any, path: Loc) -> Iterator[Diagnostic]:
         )
 
 
-def _operator(key: str, value: Any, path: Loc, depth: int) -> Iterator[Diagnostic]:
+def _operator(key: str, value: Any, path: Loc, depth: int, pieces: Pieces) -> Iterator[Diagnostic]:
     if key == "Not":
-        yield from _nested_rule(value, path, depth + 1)
+        yield from _nested_rule(value, path, depth + 1, pieces)
     elif not isinstance(value, list) or not value:
         yield error(path, f"The field '{key}' must be a non-empty array of rules")
     else:
         for i, rule in enumerate(value):
-            yield from _nested_rule(rule, (*path, i), depth + 1)
+            yield from _nested_rule(rule, (*path, i), depth + 1, pieces)

@@ -110,4 +110,4 @@ def _catcher(
     if not isinstance(catcher.get("Next"), str):
         yield error((*path, "Next"), "The field 'Next' is required in a catcher")
     if not ctx.jsonata and "ResultPath" in catcher:
-        yield from check_path(catcher["ResultPath"], (*path, "ResultPath"), "reference")
+        yield from check_path(catcher["ResultPath"], (*path, "ResultPath"), "reference", ctx.pieces)

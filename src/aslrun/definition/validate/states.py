@@ -32,6 +32,7 @@ from aslrun.definition.validate.checks import (
 from aslrun.definition.validate.retry_catch import rule_catch, rule_retry
 from aslrun.errors import Diagnostic
 from aslrun.lang.choice_operators import instant
+from aslrun.lang.pieces import FAILED, Pieces
 
 __all__ = [
     "JSONATA",
@@ -383,14 +384,14 @@ def rule_paths(ctx: StateContext) -> Iterator[Diagnostic]:
         return
     for key, kind in PATH_FIELDS.items():
         if key in ctx.body and key in FIELDS.get(ctx.type, ()):
-            yield from check_path(ctx.body[key], (*ctx.path, key), kind)
+            yield from check_path(ctx.body[key], (*ctx.path, key), kind, ctx.pieces)
 
 
-def check_template(value: Any, path: Loc) -> Iterator[Diagnostic]:
+def check_template(value: Any, path: Loc, pieces: Pieces) -> Iterator[Diagnostic]:
     """A JSONPath payload template: ``.$`` values are paths or intrinsics (NO_DOLLAR)."""
     if isinstance(value, list):
         for i, item in enumerate(value):
-            yield from check_template(item, (*path, i))
+            yield from check_template(item, (*path, i), pieces)
         return
     if not isinstance(value, dict):
         return
@@ -400,7 +401,7 @@ def check_template(value: Any, path: Loc) -> Iterator[Diagnostic]:
         if isinstance(key, str) and key.endswith(".$"):
             if key[:-2] in plain:
                 yield error(here, f"The field '{key[:-2]}' is given twice (with and without '.$')")
-            yield from _dollar_value(item, here)
+            yield from _dollar_value(item, here, pieces)
         elif isinstance(item, str) and (
             _LOOKS_LIKE_PATH.match(item) or _LOOKS_LIKE_INTRINSIC.match(item)
         ):
@@ -412,16 +413,17 @@ def check_template(value: Any, path: Loc) -> Iterator[Diagnostic]:
                 "NO_DOLLAR",
             )
         else:
-            yield from check_template(item, here)
+            yield from check_template(item, here, pieces)
 
 
-def _dollar_value(value: Any, path: Loc) -> Iterator[Diagnostic]:
+def _dollar_value(value: Any, path: Loc, pieces: Pieces) -> Iterator[Diagnostic]:
     field = path[-1]
     if isinstance(value, str) and value.startswith("States."):
-        yield from check_intrinsic(value, path)
+        yield from check_intrinsic(value, path, pieces)
     elif isinstance(value, str) and value.startswith("$"):
-        yield from check_path(value, path, "path")
+        yield from check_path(value, path, "path", pieces)
     else:
+        pieces[path] = FAILED
         yield error(
             path,
             f"The value for the field '{field}' must be a valid JSONPath or a "
@@ -435,7 +437,7 @@ def rule_templates(ctx: StateContext) -> Iterator[Diagnostic]:
     body = ctx.body
     for key in ("Parameters", "ResultSelector", "ItemSelector", "Credentials", "Assign"):
         if key in body:
-            yield from check_template(body[key], (*ctx.path, key))
+            yield from check_template(body[key], (*ctx.path, key), ctx.pieces)
     for key, inner in (
         ("ItemReader", "Parameters"),
         ("ResultWriter", "Parameters"),
@@ -443,7 +445,7 @@ def rule_templates(ctx: StateContext) -> Iterator[Diagnostic]:
     ):
         section = body.get(key)
         if isinstance(section, dict) and inner in section:
-            yield from check_template(section[inner], (*ctx.path, key, inner))
+            yield from check_template(section[inner], (*ctx.path, key, inner), ctx.pieces)
     if ctx.type == "Pass" and "Result" in body:
         yield from _static_result(body["Result"], (*ctx.path, "Result"))
 
@@ -505,8 +507,9 @@ def rule_jsonata(ctx: StateContext) -> Iterator[Diagnostic]:
             continue
         for path, text in _expressions(value, (*ctx.path, key)):
             try:
-                compile_expression(text)
+                ctx.pieces[path] = compile_expression(text)
             except JsonataSyntaxError as exc:
+                ctx.pieces[path] = FAILED
                 yield error(path, f"Invalid JSONata expression {text!r}: {exc.message}", exc.code)
 
 
