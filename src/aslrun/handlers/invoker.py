@@ -4,6 +4,7 @@ and answer when the handler's simulated time (``context.sleep``) has passed."""
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -117,8 +118,7 @@ def _context(invocation: Invocation, started: float, request_id: str) -> Handler
         name = arn = invocation.resource
     else:
         target = invocation.function_name or invocation.state_name
-        name = short_name(target)
-        arn = function_arn(target, rt.region, rt.account)
+        name, arn = _names(target, rt.region, rt.account)
     return HandlerContext(
         function_name=name,
         state_name=invocation.state_name,
@@ -128,6 +128,12 @@ def _context(invocation: Invocation, started: float, request_id: str) -> Handler
         timeout=invocation.timeout_seconds,
         request_id=request_id,
     )
+
+
+@functools.lru_cache(maxsize=1024)
+def _names(target: str, region: str, account: str) -> tuple[str, str]:
+    """The function name and ARN a handler's context shows (the same few per machine)."""
+    return short_name(target), function_arn(target, region, account)
 
 
 def _lambda_payload(params: JSON) -> JSON:
