@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from aslrun.definition.cfn_resources import RESOURCE_ATTRIBUTES, RESOURCE_ATTRIBUTES_NAME_PROPERTY
 from aslrun.errors import Diagnostic, LoadError, format_location
 
 __all__ = [
@@ -215,90 +216,6 @@ def _attributes(logical: str, env: Env, path: Path, notes: Notes) -> Mapping[str
     if spec and spec in props:
         name = _string(resolve(props[spec], env, (*path, logical), notes), env, path, spec)
     return builder(name, env)
-
-
-def _arn(env: Env, service: str, resource: str, *, region: bool = True) -> str:
-    where = f"{env.region}:{env.account}" if region else f":{env.account}"
-    return f"arn:{env.partition}:{service}:{where}:{resource}"
-
-
-def _function(name: str, env: Env) -> dict[str, Any]:
-    return {"Ref": name, "Arn": _arn(env, "lambda", f"function:{name}")}
-
-
-def _machine(name: str, env: Env) -> dict[str, Any]:
-    arn = _arn(env, "states", f"stateMachine:{name}")
-    return {"Ref": arn, "Arn": arn, "Name": name}
-
-
-def _queue(name: str, env: Env) -> dict[str, Any]:
-    url = f"https://sqs.{env.region}.amazonaws.com/{env.account}/{name}"
-    return {"Ref": url, "QueueUrl": url, "QueueName": name, "Arn": _arn(env, "sqs", name)}
-
-
-def _topic(name: str, env: Env) -> dict[str, Any]:
-    arn = _arn(env, "sns", name)
-    return {"Ref": arn, "TopicArn": arn, "TopicName": name}
-
-
-def _named(service: str, prefix: str, *, region: bool = True) -> Callable[[str, Env], Any]:
-    def build(name: str, env: Env) -> dict[str, Any]:
-        return {
-            "Ref": name,
-            "Arn": _arn(env, service, f"{prefix}{name}", region=region),
-            "Name": name,
-        }
-
-    return build
-
-
-def _bucket(name: str, env: Env) -> dict[str, Any]:
-    return {
-        "Ref": name,
-        "Arn": f"arn:{env.partition}:s3:::{name}",
-        "DomainName": f"{name}.s3.amazonaws.com",
-    }
-
-
-# Resource type -> the property holding its physical name, and its attributes.
-RESOURCE_ATTRIBUTES_NAME_PROPERTY: Final[Mapping[str, str]] = {
-    "AWS::Lambda::Function": "FunctionName",
-    "AWS::Serverless::Function": "FunctionName",
-    "AWS::StepFunctions::StateMachine": "StateMachineName",
-    "AWS::Serverless::StateMachine": "Name",
-    "AWS::StepFunctions::Activity": "Name",
-    "AWS::DynamoDB::Table": "TableName",
-    "AWS::Serverless::SimpleTable": "TableName",
-    "AWS::SQS::Queue": "QueueName",
-    "AWS::SNS::Topic": "TopicName",
-    "AWS::S3::Bucket": "BucketName",
-    "AWS::Events::EventBus": "Name",
-    "AWS::IAM::Role": "RoleName",
-    "AWS::ECS::Cluster": "ClusterName",
-    "AWS::Kinesis::Stream": "Name",
-    "AWS::Logs::LogGroup": "LogGroupName",
-}
-RESOURCE_ATTRIBUTES: Final[Mapping[str, Callable[[str, Env], Mapping[str, Any]]]] = {
-    "AWS::Lambda::Function": _function,
-    "AWS::Serverless::Function": _function,
-    "AWS::StepFunctions::StateMachine": _machine,
-    "AWS::Serverless::StateMachine": _machine,
-    "AWS::StepFunctions::Activity": lambda name, env: {
-        "Ref": _arn(env, "states", f"activity:{name}"),
-        "Arn": _arn(env, "states", f"activity:{name}"),
-        "Name": name,
-    },
-    "AWS::DynamoDB::Table": _named("dynamodb", "table/"),
-    "AWS::Serverless::SimpleTable": _named("dynamodb", "table/"),
-    "AWS::SQS::Queue": _queue,
-    "AWS::SNS::Topic": _topic,
-    "AWS::S3::Bucket": _bucket,
-    "AWS::Events::EventBus": _named("events", "event-bus/"),
-    "AWS::IAM::Role": _named("iam", "role/", region=False),
-    "AWS::ECS::Cluster": _named("ecs", "cluster/"),
-    "AWS::Kinesis::Stream": _named("kinesis", "stream/"),
-    "AWS::Logs::LogGroup": _named("logs", "log-group:"),
-}
 
 
 # -- string functions ----------------------------------------------------------------

@@ -393,7 +393,7 @@ def _load_template(document: _Document, options: LoadOptions) -> LoadedDefinitio
         options.account or DEFAULT_ACCOUNT,
         variables=options.variables,
         source=document.source,
-        implicit=_sam_implicit(document),
+        implicit=_placeholders.sam_implicit(document.data) if document.kind == "sam" else (),
     )
     names = {key: _template_name(resource, env) for key, resource in machines.items()}
     key = _pick(names, options.state_machine, document)
@@ -411,21 +411,6 @@ def _load_template(document: _Document, options: LoadOptions) -> LoadedDefinitio
         definition, names[key], document.source, key=key, warnings=tuple(notes)
     )
     return _finish(loaded, document, env.placeholders)
-
-
-def _sam_implicit(document: _Document) -> tuple[str, ...]:
-    """Logical-id prefixes of the resources SAM generates (``ServerlessRestApi``, a
-    function's ``<Id>Role``/``<Id>Version``/``<Id>Alias...``, event sources ...)."""
-    if document.kind != "sam":
-        return ()
-    resources = document.data.get("Resources")
-    serverless = [
-        str(logical)
-        for logical, resource in (resources.items() if isinstance(resources, dict) else ())
-        if isinstance(resource, dict)
-        and str(resource.get("Type", "")).startswith("AWS::Serverless::")
-    ]
-    return ("ServerlessRestApi", "ServerlessHttpApi", *serverless)
 
 
 def _template_name(resource: Mapping[str, Any], env: _cfn.Env) -> str | None:

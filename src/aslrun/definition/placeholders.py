@@ -26,7 +26,7 @@ __all__ = [
     "Deployer",
     "deploy_time_warnings",
     "find_deployers",
-    "has_substitutions",
+    "sam_implicit",
     "screen",
     "substitution_warnings",
 ]
@@ -185,9 +185,17 @@ def _substitution_message(name: str, alone: bool, deployers: list[Deployer]) -> 
     )
 
 
-def has_substitutions(definition: Any) -> bool:
-    """Whether any string of ``definition`` holds a ``${Name}``."""
-    return any(_SUBSTITUTION.search(text) for _, text in _strings(definition))
+def sam_implicit(template: Mapping[str, Any]) -> tuple[str, ...]:
+    """Logical-id prefixes of the resources SAM generates at deploy (``ServerlessRestApi``,
+    a function's ``<Id>Role``/``<Id>Version``/``<Id>Alias...``, event sources ...)."""
+    resources = template.get("Resources")
+    serverless = [
+        str(logical)
+        for logical, resource in (resources.items() if isinstance(resources, dict) else ())
+        if isinstance(resource, dict)
+        and str(resource.get("Type", "")).startswith("AWS::Serverless::")
+    ]
+    return ("ServerlessRestApi", "ServerlessHttpApi", *serverless)
 
 
 def screen(diagnostics: Iterable[Diagnostic], paths: Iterable[Loc]) -> list[Diagnostic]:
