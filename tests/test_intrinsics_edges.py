@@ -149,3 +149,12 @@ def test_lone_surrogate_flows_through_intrinsics_and_the_size_check() -> None:
     assert ex.output["f"] == "<\ud800>"
     # Java's getBytes(UTF_8) writes a lone surrogate as '?': MD5("?")
     assert ex.output["h"] == "d1457b72c3fb323a2671125aef3eab5d"
+
+
+def test_a_failure_naming_an_integer_past_4300_digits() -> None:
+    """The cause shows the value's digits instead of failing to print it."""
+    cause = fails("States.ArrayUnique($.n)", {"n": 10**5000})
+    assert cause == (
+        "Invalid arguments in States.ArrayUnique: the argument must be an array, but was "
+        "number 1" + "0" * 5000
+    )

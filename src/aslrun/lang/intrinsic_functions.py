@@ -78,7 +78,11 @@ def _fail(name: str, problem: str) -> StateFailure:
 
 
 def _show(value: JSON) -> str:
-    return f"{json_type_name(value)} {dumps(value)}"
+    try:
+        text = dumps(value)
+    except ValueError:  # an integer past 4,300 digits: shown as Java prints it
+        text = java_string(value)
+    return f"{json_type_name(value)} {text}"
 
 
 def _is_int(value: JSON) -> bool:
