@@ -272,3 +272,13 @@ def get_filtered(items: list[Any]) -> Any:
     from aslrun.lang.paths import compile_path
 
     return compile_path("$[?(@.s =~ /a.b/)]").get(items)
+
+
+def test_invoking_a_non_function_prints_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    """T1006 as AWS words it (test_math_random_seeded); the engine's own 'Proc not found'
+    line must not reach the process's stdout, which is the CLI's output."""
+    body = "$randomSeeded(1)"
+    assert cause(body) == head(body) + (
+        "threw an error during evaluation. T1006: Attempted to invoke a non-function"
+    )
+    assert capsys.readouterr().out == ""

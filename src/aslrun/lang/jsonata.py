@@ -185,6 +185,22 @@ class _BoundedJsonata(_engine.Jsonata):  # type: ignore[misc]  # untyped base cl
             )
         return super().evaluate_range_expression(lhs, rhs)
 
+    def apply_inner(self, proc: Any, args: Any, input: Any, environment: Any) -> Any:
+        # Invoking a non-function is T1006; the engine would also print "Proc not found"
+        # to the process's stdout (the CLI's output) before raising it.
+        if not _is_callable(proc):
+            raise _JException("T1006", 0)
+        return super().apply_inner(proc, args, input, environment)
+
+
+def _is_callable(proc: Any) -> bool:
+    engine_functions = _engine_functions.Functions
+    return bool(
+        engine_functions.is_lambda(proc)
+        or isinstance(proc, (_Jsonata.JFunction, _Jsonata.JLambda))
+        or engine_functions.is_regex(proc)
+    )
+
 
 def _syntax_error(body: str, exc: BaseException) -> JsonataSyntaxError:
     """The located refusal of an expression the parser could not read."""
