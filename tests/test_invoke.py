@@ -235,3 +235,100 @@ def test_done_callbacks_run_once_after_the_last_event() -> None:
     ex.add_done_callback(lambda e: seen.append((e.status, "late", clock.now())))
     assert seen[-1] == ("SUCCEEDED", "late", EPOCH + 30)
     assert len(seen) == 2
+
+
+ACTIVITY = "arn:aws:states:us-east-1:123456789012:activity:Review"
+
+
+def activity_machine(**fields: Any) -> aslrun.StateMachine:
+    return aslrun.load(
+        {
+            "StartAt": "Review",
+            "States": {"Review": {"Type": "Task", "Resource": ACTIVITY, "End": True, **fields}},
+        }
+    )
+
+
+def test_an_activity_records_activity_events() -> None:
+    """AWS (test_activities): ActivityScheduled {resource, input, timeoutInSeconds,
+    heartbeatInSeconds}, ActivityStarted ({} without a worker name), ActivitySucceeded."""
+    ex = activity_machine(TimeoutSeconds=60, HeartbeatSeconds=10).run(
+        {"room": 4}, handlers={ACTIVITY: lambda e: {"ok": e["room"]}}
+    )
+    assert (ex.status, ex.output) == ("SUCCEEDED", {"ok": 4})
+    assert types(ex) == [
+        "ExecutionStarted",
+        "TaskStateEntered",
+        "ActivityScheduled",
+        "ActivityStarted",
+        "ActivitySucceeded",
+        "TaskStateExited",
+        "ExecutionSucceeded",
+    ]
+    scheduled, started, succeeded = ex.history[2:5]
+    assert scheduled["activityScheduledEventDetails"] == {
+        "resource": ACTIVITY,
+        "input": '{"room":4}',
+        "inputDetails": {"truncated": False},
+        "timeoutInSeconds": 60,
+        "heartbeatInSeconds": 10,
+    }
+    assert started["activityStartedEventDetails"] == {}
+    assert succeeded["activitySucceededEventDetails"] == {
+        "output": '{"ok":4}',
+        "outputDetails": {"truncated": False},
+    }
+
+
+def test_an_activity_task_has_a_token_for_its_worker() -> None:
+    """The worker's poll starts the task (ActivityStarted with its name) and its token
+    answers it; the token is not in the context object."""
+
+    class Worker:
+        def __init__(self) -> None:
+            self.queue: list[Invocation] = []
+
+        def start(self, invocation: Invocation) -> None:
+            self.queue.append(invocation)
+
+    clock = aslrun.VirtualClock(start=T0)
+    tokens: dict[str, Invocation] = {}
+    worker = Worker()
+    options = ExecutionOptions(invoker=worker, tokens=tokens)
+    ex = activity_machine()._start(
+        {"room": 4}, clock=clock, registry=ResourceRegistry(), name="a", options=options
+    )
+    clock.run()
+    (invocation,) = worker.queue
+    assert list(tokens) == [invocation.token]
+    clock.schedule(EPOCH + 60, lambda: invocation.begin("recorder-7"))
+    clock.schedule(EPOCH + 90, lambda: invocation.fail("Broken", "the recorder failed"))
+    clock.run()
+    assert (ex.status, ex.error, ex.cause) == ("FAILED", "Broken", "the recorder failed")
+    assert types(ex)[2:] == [
+        "ActivityScheduled",
+        "ActivityStarted",
+        "ActivityFailed",
+        "ExecutionFailed",
+    ]
+    assert ex.history[3]["activityStartedEventDetails"] == {"workerName": "recorder-7"}
+    assert ex.history[4]["activityFailedEventDetails"] == {
+        "error": "Broken",
+        "cause": "the recorder failed",
+    }
+    assert offset(ex, "ActivityFailed") == 90
+
+
+def test_a_timed_out_callback_records_no_cause() -> None:
+    """AWS (test_callback, TimeoutSeconds 5): TaskTimedOut {error, resourceType, resource}
+    without a cause; ExecutionFailed {error: States.Timeout}."""
+    clock = aslrun.VirtualClock(start=T0)
+    ex, _ = start_parked(callback_machine(TimeoutSeconds=5), clock, {})
+    clock.run()
+    timed_out, failed = ex.history[-2:]
+    assert timed_out["taskTimedOutEventDetails"] == {
+        "resourceType": "sqs",
+        "resource": "sendMessage.waitForTaskToken",
+        "error": "States.Timeout",
+    }
+    assert failed["executionFailedEventDetails"] == {"error": "States.Timeout"}

@@ -82,8 +82,9 @@ class Answer:
 class InvocationEvents(Protocol):
     """The history events an invoker reports mid-way (the Task records its own outcome)."""
 
-    def started(self) -> None:
-        """The work began (TaskStarted, LambdaFunctionStarted; ActivityStarted for a worker)."""
+    def started(self, worker_name: str | None = None) -> None:
+        """The work began: TaskStarted, LambdaFunctionStarted, or ActivityStarted when a
+        worker (``worker_name``, if it gave one) took an activity task."""
 
     def submitted(self, output: JSON) -> None:
         """The integration accepted the work and the state now waits (TaskSubmitted)."""
@@ -198,9 +199,10 @@ class Invocation:
             self._arm_heartbeat()
         return True
 
-    def begin(self) -> None:
+    def begin(self, worker_name: str | None = None) -> None:
+        """The work began (an activity: a worker polled it); records the Started event."""
         if self.events is not None:
-            self.events.started()
+            self.events.started(worker_name)
 
     def submitted(self, output: JSON) -> None:
         if self.events is not None:

@@ -95,7 +95,8 @@ def _invoke(
         params=params,
         state_name=state.name,
         function_name=function_name,
-        token=run.task_token,
+        # an activity's worker gets a token from GetActivityTask ($$.Task.Token stays unset)
+        token=new_request_id(frame.rt.random) if info.kind == "activity" else run.task_token,
         timeout_seconds=timeout,
         heartbeat_seconds=heartbeat if beats else None,
         events=events,
@@ -120,37 +121,44 @@ def _invoke(
 
 
 class _TaskEvents:
-    """A Task's history events: Task* for integrations, LambdaFunction* for a function ARN."""
+    """A Task's history events, named as AWS names them for its Resource: LambdaFunction* for
+    a function ARN, Activity* for an activity, Task* for a service integration."""
 
-    __slots__ = ("frame", "info", "legacy")
+    __slots__ = ("frame", "info", "prefix")
 
     def __init__(self, frame: Frame, info: ResourceInfo) -> None:
         self.frame = frame
         self.info = info
-        self.legacy = info.kind == "lambda"
+        self.prefix = _EVENT_PREFIX.get(info.kind, "Task")
 
     def _resource(self) -> dict[str, Any]:
+        if self.prefix != "Task":
+            return {}
         return {"resourceType": self.info.resource_type, "resource": self.info.resource}
 
     def scheduled(
         self, state: TaskState, params: JSON, timeout: float | None, heartbeat: float | None
     ) -> None:
-        if self.legacy:
-            details: dict[str, Any] = {"resource": state.resource, "input": Payload(params)}
-            if timeout is not None:
-                details["timeoutInSeconds"] = int(timeout)
-            self.frame.event("LambdaFunctionScheduled", details)
-            return
-        details = {**self._resource(), "region": self.frame.rt.region, "parameters": dumps(params)}
+        prefix = self.prefix
+        details: dict[str, Any]
+        if prefix == "Task":
+            details = {**self._resource(), "region": self.frame.rt.region}
+            details["parameters"] = dumps(params)
+        else:
+            details = {"resource": state.resource, "input": Payload(params)}
         if timeout is not None:
             details["timeoutInSeconds"] = int(timeout)
-        if heartbeat is not None:
+        if heartbeat is not None and prefix != "LambdaFunction":
             details["heartbeatInSeconds"] = int(heartbeat)
-        self.frame.event("TaskScheduled", details)
+        self.frame.event(f"{prefix}Scheduled", details)
 
-    def started(self) -> None:
-        if self.legacy:
+    def started(self, worker_name: str | None = None) -> None:
+        prefix = self.prefix
+        if prefix == "LambdaFunction":
             self.frame.event("LambdaFunctionStarted")
+        elif prefix == "Activity":  # AWS records {} when the worker gave no name
+            details = {} if worker_name is None else {"workerName": worker_name}
+            self.frame.event("ActivityStarted", details)
         else:
             self.frame.event("TaskStarted", self._resource())
 
@@ -158,25 +166,24 @@ class _TaskEvents:
         self.frame.event("TaskSubmitted", {**self._resource(), "output": Payload(output)})
 
     def succeeded(self, result: JSON) -> None:
-        if self.legacy:
-            self.frame.event("LambdaFunctionSucceeded", {"output": Payload(result)})
-        else:
-            self.frame.event("TaskSucceeded", {**self._resource(), "output": Payload(result)})
+        self.frame.event(f"{self.prefix}Succeeded", {**self._resource(), "output": Payload(result)})
 
     def failed(self, err: StatesError) -> None:
-        kind = "LambdaFunctionFailed" if self.legacy else "TaskFailed"
-        self.frame.event(kind, self._error_details(err))
+        self.frame.event(f"{self.prefix}Failed", self._error_details(err))
 
     def timed_out(self, err: StatesError) -> None:
-        kind = "LambdaFunctionTimedOut" if self.legacy else "TaskTimedOut"
-        self.frame.event(kind, self._error_details(err))
+        """AWS records a timeout's ``States.Timeout`` without a cause (test_heartbeats)."""
+        self.frame.event(f"{self.prefix}TimedOut", self._error_details(err, omit_empty=True))
 
-    def _error_details(self, err: StatesError) -> dict[str, Any]:
-        details = {} if self.legacy else self._resource()
+    def _error_details(self, err: StatesError, omit_empty: bool = False) -> dict[str, Any]:
+        details = self._resource()
         details["error"] = err.error
-        if err.cause is not None:
+        if err.cause is not None and not (omit_empty and err.cause == ""):
             details["cause"] = err.cause
         return details
+
+
+_EVENT_PREFIX = {"lambda": "LambdaFunction", "activity": "Activity"}
 
 
 def _not_found(
