@@ -16,8 +16,14 @@ from aslrun.definition.validate import load_model
 from aslrun.errors import DefinitionError, Diagnostic, InvalidExecutionInput
 from aslrun.handlers.registry import ResourceRegistry, require_freezegun
 from aslrun.runtime.clock import VirtualClock, to_datetime
-from aslrun.runtime.execution import ExecutionCore, ExecutionOptions, Identity, launch
-from aslrun.runtime.history import History
+from aslrun.runtime.execution import (
+    EXPRESS_MAX_SECONDS,
+    ExecutionCore,
+    ExecutionOptions,
+    Identity,
+    launch,
+)
+from aslrun.runtime.history import MAX_EVENTS, History
 from aslrun.runtime.progress import RunningState, running_states
 
 __all__ = ["Execution", "StateMachine", "load"]
@@ -142,18 +148,21 @@ class StateMachine:
         name: str | None = None,
         seed: int | None = None,
         freeze_time: bool = False,
+        max_events: int = MAX_EVENTS,
     ) -> Execution:
         """Start an execution on ``clock`` and return it RUNNING; the clock's scheduler runs it.
 
         ``freeze_time=True`` (needs freezegun) makes handlers that call ``datetime.now()`` or
-        ``time.time()`` see the simulated time of their call.
+        ``time.time()`` see the simulated time of their call.  ``max_events``: the history
+        quota (AWS: 25,000 events; the execution fails when it would record more).
         """
         _check_handlers(handlers)
+        check_max_events(max_events)
         registry = (
             handlers if isinstance(handlers, ResourceRegistry) else ResourceRegistry(handlers)
         )
         options = ExecutionOptions(
-            seed=seed, freeze_time=freeze_time, aliases=self.function_aliases
+            seed=seed, freeze_time=freeze_time, aliases=self.function_aliases, max_events=max_events
         )
         return self._start(
             input,
@@ -176,6 +185,8 @@ class StateMachine:
         its own invoker and one task-token table for all its executions)."""
         if options.freeze_time:
             require_freezegun()
+        if options.max_seconds is None and self.type == "EXPRESS":
+            options.max_seconds = EXPRESS_MAX_SECONDS
         _check_input(input)
         name = name if name is not None else str(uuid.uuid4())
         identity = self._identity(name, options.seed)
@@ -225,6 +236,7 @@ class StateMachine:
         name: str | None = None,
         seed: int | None = None,
         freeze_time: bool = False,
+        max_events: int = MAX_EVENTS,
     ) -> Execution:
         """Run an execution to its end on ``clock`` (a fresh VirtualClock by default).
 
@@ -232,11 +244,23 @@ class StateMachine:
         """
         clock = clock if clock is not None else VirtualClock()
         execution = self.start(
-            input, handlers=handlers, clock=clock, name=name, seed=seed, freeze_time=freeze_time
+            input,
+            handlers=handlers,
+            clock=clock,
+            name=name,
+            seed=seed,
+            freeze_time=freeze_time,
+            max_events=max_events,
         )
         while not execution.done and clock.step():
             pass
         return execution
+
+
+def check_max_events(max_events: object) -> None:
+    """``max_events``: an integer of at least 2 (ExecutionStarted and the last event)."""
+    if isinstance(max_events, bool) or not isinstance(max_events, int) or max_events < 2:
+        raise ValueError(f"max_events: expected an integer >= 2, got {max_events!r}")
 
 
 def _check_handlers(handlers: object) -> None:

@@ -18,15 +18,26 @@ from aslrun.handlers.invoker import HANDLER_INVOKER
 from aslrun.handlers.registry import ResourceRegistry
 from aslrun.runtime.clock import Timer, VirtualClock
 from aslrun.runtime.frame import Frame, Runtime, Variables
-from aslrun.runtime.history import History, Payload
+from aslrun.runtime.history import MAX_EVENTS, History, Payload, history_limit_cause
 from aslrun.runtime.invoke import Invoker, TokenTable
 from aslrun.runtime.machine import run_machine
 from aslrun.runtime.process import Proc
 from aslrun.runtime.states import RUNNERS
 
-__all__ = ["ExecutionCore", "ExecutionOptions", "Identity", "Status", "launch"]
+__all__ = [
+    "EXPRESS_MAX_SECONDS",
+    "STANDARD_MAX_SECONDS",
+    "ExecutionCore",
+    "ExecutionOptions",
+    "Identity",
+    "Status",
+    "launch",
+]
 
 Status = Literal["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"]
+
+STANDARD_MAX_SECONDS = 365 * 24 * 3600.0  # AWS: a Standard execution runs at most one year
+EXPRESS_MAX_SECONDS = 300.0  # AWS: an Express execution runs at most five minutes
 
 
 class ExecutionOptions:
@@ -35,13 +46,23 @@ class ExecutionOptions:
     ``aliases``: function name -> handler key (a serverless.yml function's key);
     ``freeze_time``: handlers see the simulated time through freezegun;
     ``tokens``: the table of open invocations by task token (a service shares one);
-    ``invoker``: what answers the execution's Invoke effects (default: call the handlers).
+    ``invoker``: what answers the execution's Invoke effects (default: call the handlers);
+    ``max_events``: the history quota (AWS: 25,000); ``max_seconds``: the longest it may run
+    (AWS: a year for Standard, five minutes for Express; None: a year).
 
     (Plain slots, not a frozen dataclass: one is made per execution, and a frozen
     dataclass's __init__ costs several microseconds.)
     """
 
-    __slots__ = ("aliases", "freeze_time", "invoker", "seed", "tokens")
+    __slots__ = (
+        "aliases",
+        "freeze_time",
+        "invoker",
+        "max_events",
+        "max_seconds",
+        "seed",
+        "tokens",
+    )
 
     def __init__(
         self,
@@ -51,8 +72,12 @@ class ExecutionOptions:
         aliases: Mapping[str, str] | None = None,
         tokens: TokenTable | None = None,
         invoker: Invoker | None = None,
+        max_events: int = MAX_EVENTS,
+        max_seconds: float | None = None,
     ) -> None:
         self.seed = seed
+        self.max_events = max_events
+        self.max_seconds = max_seconds
         self.freeze_time = freeze_time
         self.aliases: Mapping[str, str] = aliases if aliases is not None else {}
         self.tokens = tokens
@@ -112,6 +137,7 @@ class ExecutionCore:
         self._timer: Timer | None = None
         self._clock: VirtualClock | None = None
         self._on_done: list[Callable[[ExecutionCore], None]] | None = None
+        history.on_limit = self._history_full
 
     @property
     def done(self) -> bool:
@@ -151,6 +177,16 @@ class ExecutionCore:
         self._end(
             "ExecutionTimedOut", {"error": "States.Timeout", "cause": "The execution timed out."}
         )
+
+    def _history_full(self) -> None:
+        """The history reached AWS's quota: FAILED, as AWS fails it (the event numbered
+        ``limit`` is ExecutionFailed).  AWS's cause; the error name is not verified."""
+        if self.done:
+            return
+        self.status = "FAILED"
+        self.error = "States.Runtime"
+        self.cause = history_limit_cause(self._history.limit)
+        self._end("ExecutionFailed", self._error_details())
 
     def stop(self, error: str | None = None, cause: str | None = None) -> bool:
         """StopExecution: ABORTED, the running states stopped; False if already ended."""
@@ -226,6 +262,11 @@ def launch(
     proc.on_finish = execution._finished
     execution._proc = proc
     execution._clock = clock
-    if machine.timeout_seconds is not None:
+    history.limit = options.max_events
+    longest = options.max_seconds if options.max_seconds is not None else STANDARD_MAX_SECONDS
+    if machine.timeout_seconds is not None and machine.timeout_seconds <= longest:
         execution._timer = clock.schedule(start + machine.timeout_seconds, execution._timed_out)
+    else:  # no timer: a wait that would pass the deadline times the execution out there
+        rt.deadline = start + longest
+        rt.on_deadline = execution._timed_out
     clock.call_soon(proc.start)

@@ -3,6 +3,7 @@ into a state (``StateRun``) and the workflow variables those see."""
 
 from __future__ import annotations
 
+import math
 import random as _random
 from collections.abc import Callable, Generator, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
@@ -133,6 +134,10 @@ class Runtime:
         }
         self.context_machine: dict[str, JSON] = {"Id": machine_arn, "Name": machine_name}
         self.children: list[History] = []
+        # AWS's maximum duration (a year; Express: five minutes): a wait that would end after
+        # ``deadline`` ends there instead, calling ``on_deadline`` (the execution times out).
+        self.deadline = math.inf
+        self.on_deadline: Callable[[], None] | None = None
         self.variable_bytes = 0  # the size of every variable's current value, all scopes
         self.variable_sizes: dict[tuple[int, str], int] = {}
 
@@ -148,7 +153,7 @@ class Runtime:
         """A runtime for a child execution (a Distributed Map iteration): its own history."""
         child = object.__new__(Runtime)
         child.__dict__.update(self.__dict__)
-        child.history = History()
+        child.history = History(self.history.limit)
         child.children = []
         self.children.append(child.history)
         return child

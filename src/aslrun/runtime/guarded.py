@@ -20,7 +20,7 @@ from aslrun.lang.templates import (
     apply_result_path,
 )
 from aslrun.runtime.frame import Frame, StateRun
-from aslrun.runtime.process import Effect, Sleep, StateGen
+from aslrun.runtime.process import Effect, StateGen, sleep
 from aslrun.runtime.retry import UNCATCHABLE, find_catcher, next_retry
 
 
@@ -117,7 +117,7 @@ def run_guarded(
                     frame.event(failed_event)
                 return _catch(frame, attempt, state, err)
             attempt = attempt.attempt(attempt.retry_count + 1)
-            yield Sleep(rt.clock.now() + delay)
+            yield sleep(rt, rt.clock.now() + delay)
             if task_tokens:
                 attempt = attempt.with_token(new_request_id(rt.random))
     try:

@@ -10,9 +10,39 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from aslrun._json import JSON, dumps
+from aslrun.errors import StatesError
 from aslrun.runtime.clock import to_datetime
 
-__all__ = ["DETAILS_KEY", "History", "HistoryEvent", "Payload"]
+__all__ = [
+    "DETAILS_KEY",
+    "MAX_EVENTS",
+    "TERMINAL_EVENTS",
+    "History",
+    "HistoryEvent",
+    "HistoryLimitReached",
+    "Payload",
+    "history_limit_cause",
+]
+
+MAX_EVENTS = 25000
+"""AWS's hard quota of events in one execution's history."""
+TERMINAL_EVENTS = frozenset(
+    {"ExecutionSucceeded", "ExecutionFailed", "ExecutionAborted", "ExecutionTimedOut"}
+)
+
+
+def history_limit_cause(limit: int) -> str:
+    """The cause AWS gives an execution failed by the history quota."""
+    return f"The execution reached the maximum number of history events ({limit})."
+
+
+class HistoryLimitReached(Exception):
+    """Raised by ``History.add`` when an event would exceed the quota: it unwinds the
+    running process (``Proc.resume`` catches it) and ``end()`` fails the execution."""
+
+    def __init__(self, end: Callable[[], None]) -> None:
+        super().__init__("history event limit reached")
+        self.end = end
 
 
 class Payload:
@@ -119,13 +149,23 @@ def _render(details: Mapping[str, Any]) -> dict[str, Any]:
 
 
 class History:
-    """The events of one execution, numbered from 1 in the order they happen."""
+    """The events of one execution, numbered from 1 in the order they happen.
 
-    __slots__ = ("events", "listener")
+    ``limit``: AWS's quota of events.  The event numbered ``limit`` may only be the
+    execution's last (ExecutionSucceeded ...); any other event there is refused: with
+    ``on_limit`` set (a top-level execution), ``HistoryLimitReached(on_limit)`` unwinds the
+    process and the execution fails; without (a Distributed Map child), a ``States.Runtime``
+    failure ends the child.  Once refused, later events are dropped silently.
+    """
 
-    def __init__(self) -> None:
+    __slots__ = ("events", "limit", "listener", "on_limit", "overflowed")
+
+    def __init__(self, limit: int = MAX_EVENTS) -> None:
         self.events: list[HistoryEvent] = []
         self.listener: Callable[[HistoryEvent], None] | None = None  # told of each new event
+        self.limit = limit
+        self.on_limit: Callable[[], None] | None = None
+        self.overflowed = False
 
     def add(
         self, timestamp: float, type: str, previous: int, details: dict[str, Any] | None = None
@@ -133,11 +173,21 @@ class History:
         """Record an event; return its id."""
         events = self.events
         event_id = len(events) + 1
+        if event_id >= self.limit and type not in TERMINAL_EVENTS:
+            return self._overflow()
         event = HistoryEvent(event_id, previous, timestamp, type, details)
         events.append(event)
         if self.listener is not None:
             self.listener(event)
         return event_id
+
+    def _overflow(self) -> int:
+        if self.overflowed:  # the execution is ending: what its states still record is dropped
+            return len(self.events)
+        self.overflowed = True
+        if self.on_limit is not None:
+            raise HistoryLimitReached(self.on_limit)
+        raise StatesError("States.Runtime", history_limit_cause(self.limit))
 
     def __len__(self) -> int:
         return len(self.events)

@@ -209,8 +209,12 @@ class Invocation:
             self.events.submitted(output)
 
     def schedule(self, at: float, callback: Callable[[], Any]) -> Timer:
-        """A timer that belongs to this invocation: cancelled when it closes."""
-        timer = self.rt.clock.schedule(at, callback)
+        """A timer that belongs to this invocation: cancelled when it closes.  Past the
+        execution's deadline (AWS's maximum duration) the execution times out instead."""
+        rt = self.rt
+        if at > rt.deadline and rt.on_deadline is not None:
+            at, callback = rt.deadline, rt.on_deadline
+        timer = rt.clock.schedule(at, callback)
         self._timers.append(timer)
         return timer
 

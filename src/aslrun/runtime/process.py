@@ -18,10 +18,11 @@ from typing import Any
 from aslrun._json import JSON
 from aslrun.errors import StatesError
 from aslrun.runtime.clock import Timer, VirtualClock
-from aslrun.runtime.frame import Frame
+from aslrun.runtime.frame import Frame, Runtime
+from aslrun.runtime.history import HistoryLimitReached
 from aslrun.runtime.invoke import PENDING, Invocation, Invoke
 
-__all__ = ["Effect", "Invoke", "Join", "Proc", "Sleep", "StateGen"]
+__all__ = ["Effect", "Invoke", "Join", "Proc", "Sleep", "StateGen", "sleep"]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -29,16 +30,25 @@ __all__ = ["Effect", "Invoke", "Join", "Proc", "Sleep", "StateGen"]
 
 
 class Sleep:
-    """Resume the process when the clock reaches ``until``."""
+    """Resume the process when the clock reaches ``until``; see ``sleep`` for the deadline."""
 
-    __slots__ = ("until",)
+    __slots__ = ("callback", "until")
 
-    def __init__(self, until: float) -> None:
+    def __init__(self, until: float, callback: Callable[[], None] | None = None) -> None:
         self.until = until
+        self.callback = callback  # what runs at ``until`` instead of resuming (a deadline)
 
     def arm(self, proc: Proc) -> object:
-        proc.timer = proc.clock.schedule(self.until, proc.resume)
+        proc.timer = proc.clock.schedule(self.until, self.callback or proc.resume)
         return PENDING
+
+
+def sleep(rt: Runtime, until: float) -> Sleep:
+    """Sleep until ``until``, or only until the execution's deadline (AWS's maximum
+    duration: a year for Standard, five minutes for Express), where it times out."""
+    if until > rt.deadline and rt.on_deadline is not None:
+        return Sleep(rt.deadline, rt.on_deadline)
+    return Sleep(until)
 
 
 class Join:
@@ -157,6 +167,13 @@ class Proc:
 
     def resume(self, value: Any = None) -> None:
         self.timer = None
+        try:
+            self._drive(value)
+        except HistoryLimitReached as reached:  # the execution's history is full: it fails
+            reached.end()
+            self.cancel()
+
+    def _drive(self, value: Any) -> None:
         send = self.gen.send
         while True:
             try:

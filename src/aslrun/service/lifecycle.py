@@ -19,7 +19,10 @@ def launch(
     version = record.version
     sm = version.machine
     options = ExecutionOptions(
-        seed=s.rng.getrandbits(64), aliases=sm.function_aliases, tokens=s.tokens
+        seed=s.rng.getrandbits(64),
+        aliases=sm.function_aliases,
+        tokens=s.tokens,
+        max_events=s.max_events,
     )
     execution = sm._start(value, clock=s.clock, registry=s.registry, name=name, options=options)
     entry = ExecutionRecord(next(s.seq), execution, record, version, text, trace)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from aslrun.api import Execution
+from aslrun.api import Execution, check_max_events
 from aslrun.handlers.registry import ResourceRegistry
 from aslrun.runtime.clock import Timer, VirtualClock, to_datetime
 from aslrun.runtime.progress import RunningState
@@ -54,9 +54,7 @@ class StepFunctions(MachinesAPI, ExecutionsAPI, ActivitiesAPI):
         history: str = "full",
     ) -> None:
         check_enum("history", history, HISTORY_MODES)
-        if isinstance(max_events, bool) or max_events < 2:
-            raise ValueError(f"max_events: expected an integer >= 2, got {max_events!r}")
-        # TODO(service-2): enforce max_events and the history retention modes in the runtime.
+        check_max_events(max_events)
         self._s = ServiceState(
             clock=clock if clock is not None else VirtualClock(),
             handlers=handlers,

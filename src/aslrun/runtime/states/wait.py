@@ -10,7 +10,7 @@ from aslrun.errors import StateFailure
 from aslrun.lang.dynamic import epoch_seconds
 from aslrun.runtime.frame import Frame
 from aslrun.runtime.guarded import _aborted, _effective_input, complete
-from aslrun.runtime.process import Sleep, StateGen
+from aslrun.runtime.process import StateGen, sleep
 
 __all__ = ["MAX_WAIT_SECONDS", "parse_rfc3339", "run_wait", "wait_until"]
 
@@ -48,7 +48,7 @@ def run_wait(state: WaitState, frame: Frame, data: JSON) -> StateGen:
         raise frame.located(run, f) from None
     if until > clock.now():
         try:
-            yield Sleep(until)
+            yield sleep(frame.rt, until)
         except GeneratorExit:
             _aborted(frame, state)
             raise
