@@ -332,3 +332,91 @@ def test_a_timed_out_callback_records_no_cause() -> None:
         "error": "States.Timeout",
     }
     assert failed["executionFailedEventDetails"] == {"error": "States.Timeout"}
+
+
+def start_with_callbacks(
+    sm: aslrun.StateMachine, handlers: dict[str, Any], clock: aslrun.VirtualClock
+) -> tuple[aslrun.Execution, dict[str, Invocation]]:
+    from aslrun.handlers.invoker import CALLBACK_INVOKER
+
+    tokens: dict[str, Invocation] = {}
+    options = ExecutionOptions(seed=3, invoker=CALLBACK_INVOKER, tokens=tokens)
+    registry = ResourceRegistry(handlers)
+    ex = sm._start({}, clock=clock, registry=registry, name="cb", options=options)
+    return ex, tokens
+
+
+def test_with_callbacks_the_handler_submits_and_the_task_waits_for_its_token() -> None:
+    """AWS (test_callback): TaskScheduled, TaskStarted, TaskSubmitted (the integration's
+    response), then TaskSucceeded with the SendTaskSuccess output when it arrives."""
+    clock = aslrun.VirtualClock(start=T0)
+    sent: list[str] = []
+
+    def queue(params: dict[str, Any], context: Any) -> dict[str, str]:
+        sent.append(params["MessageBody"]["token"])
+        context.sleep(2)
+        return {"MessageId": "m-1"}
+
+    ex, tokens = start_with_callbacks(callback_machine(), {SQS: queue}, clock)
+    clock.run()
+    assert ex.status == "RUNNING"
+    assert list(tokens) == sent
+    submitted = ex.history[-1]
+    assert submitted["type"] == "TaskSubmitted"
+    assert submitted["taskSubmittedEventDetails"] == {
+        "resourceType": "sqs",
+        "resource": "sendMessage.waitForTaskToken",
+        "output": '{"MessageId":"m-1"}',
+        "outputDetails": {"truncated": False},
+    }
+    assert offset(ex, "TaskSubmitted") == 2
+    clock.schedule(EPOCH + 3600, lambda: tokens[sent[0]].succeed({"approved": True}))
+    clock.run()
+    assert (ex.status, ex.output) == ("SUCCEEDED", {"approved": True})
+    assert types(ex)[2:] == [
+        "TaskScheduled",
+        "TaskStarted",
+        "TaskSubmitted",
+        "TaskSucceeded",
+        "TaskStateExited",
+        "ExecutionSucceeded",
+    ]
+    assert offset(ex, "TaskSucceeded") == 3600
+
+
+def test_with_callbacks_lambda_invoke_output_is_the_callback_output_unwrapped() -> None:
+    sm = aslrun.load(
+        {
+            "StartAt": "Ask",
+            "States": {
+                "Ask": {
+                    "Type": "Task",
+                    "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+                    "Parameters": {"FunctionName": "ask", "Payload": {"t.$": "$$.Task.Token"}},
+                    "End": True,
+                }
+            },
+        }
+    )
+    clock = aslrun.VirtualClock(start=T0)
+    ex, tokens = start_with_callbacks(sm, {"ask": lambda e: "ignored"}, clock)
+    clock.run()
+    (invocation,) = tokens.values()
+    invocation.succeed({"done": 1})
+    assert (ex.status, ex.output) == ("SUCCEEDED", {"done": 1})
+    (submitted,) = [e for e in ex.events if e.type == "TaskSubmitted"]
+    assert submitted.details is not None
+    assert submitted.details["output"].value["Payload"] == "ignored"
+
+
+def test_with_callbacks_an_activity_waits_for_a_worker() -> None:
+    clock = aslrun.VirtualClock(start=T0)
+    ex, tokens = start_with_callbacks(activity_machine(HeartbeatSeconds=30), {}, clock)
+    clock.run(until=EPOCH + 10)
+    (invocation,) = tokens.values()
+    assert (invocation.resource, invocation.begun) == (ACTIVITY, False)
+    invocation.begin("w-1")
+    invocation.succeed("recorded")
+    assert (ex.status, ex.output) == ("SUCCEEDED", "recorded")
+    assert types(ex)[2:5] == ["ActivityScheduled", "ActivityStarted", "ActivitySucceeded"]
+    assert offset(ex, "ActivityStarted") == 10

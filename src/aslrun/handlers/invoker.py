@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from typing import Any
 
 from aslrun._json import JSON, MAX_PAYLOAD_BYTES, deep_copy
@@ -22,21 +23,32 @@ from aslrun.handlers.registry import (
 )
 from aslrun.runtime.invoke import FAILED, NO_HANDLER, SUCCEEDED, Answer, Invocation
 
-__all__ = ["HANDLER_INVOKER", "HandlerInvoker", "function_arn", "short_name"]
+__all__ = ["CALLBACK_INVOKER", "HANDLER_INVOKER", "HandlerInvoker", "function_arn", "short_name"]
 
 
 class HandlerInvoker:
     """Answers invocations from the execution's ``ResourceRegistry`` (``Runtime.registry``).
 
     The handler runs at once; its answer arrives ``context.spent`` simulated seconds later
-    (at once when it spent none).  ``.waitForTaskToken``: the handler stands for the worker,
-    its return value is the callback's output (until a service answers tokens itself).
+    (at once when it spent none).
+
+    ``callbacks=False`` (``HANDLER_INVOKER``, what ``StateMachine.run`` uses): the handler of a
+    ``.waitForTaskToken`` Task stands for the worker, its return value is the callback's
+    output; an activity's handler is the worker.  ``callbacks=True`` (``CALLBACK_INVOKER``,
+    for a service that answers tokens): the handler is the integration receiving the message,
+    its value is recorded as TaskSubmitted and the Task waits for ``succeed``/``fail`` on its
+    token; an activity task waits, unstarted, for a worker's poll (``Invocation.begin``).
     """
 
-    __slots__ = ()
+    __slots__ = ("callbacks",)
+
+    def __init__(self, *, callbacks: bool = False) -> None:
+        self.callbacks = callbacks
 
     def start(self, invocation: Invocation) -> None:
         rt = invocation.rt
+        if self.callbacks and invocation.info.kind == "activity":
+            return  # in the token table until a worker polls it
         handler = invocation.rt.registry.lookup(
             invocation.resource, invocation.function_name, invocation.state_name, rt.aliases
         )
@@ -51,11 +63,18 @@ class HandlerInvoker:
             answer = self._call_raw(handler, invocation, context)
         else:
             answer = self._call_task(handler, invocation, context)
+        deliver: Callable[[], object] = functools.partial(invocation.answer, answer)
+        if (
+            self.callbacks
+            and answer.outcome == SUCCEEDED
+            and invocation.info.pattern == ".waitForTaskToken"
+        ):  # the message is delivered; the Task now waits for its token
+            deliver = functools.partial(invocation.submitted, answer.value)
         spent = context.spent
         if spent > 0:
-            invocation.schedule(started + spent, lambda: invocation.answer(answer))
+            invocation.schedule(started + spent, deliver)
         else:
-            invocation.answer(answer)
+            deliver()
 
     def _call_raw(
         self, handler: Handler, invocation: Invocation, context: HandlerContext
@@ -110,6 +129,8 @@ class HandlerInvoker:
 
 HANDLER_INVOKER = HandlerInvoker()
 """The default invoker (stateless: the registry is the execution's)."""
+CALLBACK_INVOKER = HandlerInvoker(callbacks=True)
+"""The invoker of a service that answers task tokens and activity polls."""
 
 
 def _context(invocation: Invocation, started: float, request_id: str) -> HandlerContext:

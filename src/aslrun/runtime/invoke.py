@@ -110,6 +110,7 @@ class Invocation:
         "_heartbeat_timer",
         "_timers",
         "answered",
+        "begun",
         "events",
         "function_name",
         "heartbeat_seconds",
@@ -154,6 +155,7 @@ class Invocation:
         self.started_at = rt.clock.now()
         self.proc: Proc | None = None
         self.answered: Answer | None = None
+        self.begun = False  # begin() was called: a worker has it (activities)
         self._timers: list[Timer] = []
         self._heartbeat_timer: Timer | None = None
         self._arming = False
@@ -201,6 +203,7 @@ class Invocation:
 
     def begin(self, worker_name: str | None = None) -> None:
         """The work began (an activity: a worker polled it); records the Started event."""
+        self.begun = True
         if self.events is not None:
             self.events.started(worker_name)
 
