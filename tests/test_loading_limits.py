@@ -407,3 +407,28 @@ def test_cli_allow_outside(tmp_path: Path) -> None:
         assert "--allow-outside" in err.getvalue()
         out, err = io.StringIO(), io.StringIO()
         assert cli([*command, template, "--allow-outside"], out, err) == 0, err.getvalue()
+
+
+def test_a_non_text_key_outside_the_definition_is_text_as_cloudformation_reads_it(
+    tmp_path: Path,
+) -> None:
+    # serverless.yml http events often hold `statusCodes: {200: ...}`; CloudFormation and
+    # js-yaml read such keys as text, and AWS deploys the file: only a definition refuses them.
+    path = write(
+        tmp_path,
+        "serverless.yml",
+        "service: s\nprovider:\n  name: aws\nfunctions:\n  f:\n    handler: h.f\n"
+        "    events:\n      - http:\n          response:\n            statusCodes:\n"
+        "              200:\n                pattern: ''\n"
+        "stepFunctions:\n  stateMachines:\n    m:\n      definition:\n"
+        + "\n".join("        " + line for line in PASS_YAML.splitlines())
+        + "\n",
+    )
+    assert load_definition(path).definition["States"] == {"P": {"Type": "Pass", "End": True}}
+    inside = path.read_text().replace(
+        "        End: true", "        End: true\n        Result: {404: x}"
+    )
+    path.write_text(inside)
+    assert refused(path) == (
+        f"{path}:22:18: YAML key '404' is not text (int); JSON keys are strings: quote it ('404')"
+    )

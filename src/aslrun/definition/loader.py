@@ -33,6 +33,7 @@ from aslrun.definition import serverless as _serverless
 from aslrun.definition.reading import (
     check_definition_size,
     check_json,
+    check_keys,
     confine,
     missing,
     parse_text,
@@ -274,6 +275,7 @@ def _finish(
     placeholders: Mapping[str, tuple[str, Loc]],
 ) -> LoadedDefinition:
     """Check AWS's size limit; add the warnings and paths of values left for deploy."""
+    check_keys(loaded.definition, loaded.source)
     text = check_definition_size(loaded.definition, loaded.source)
     alone = document.kind == "asl" and document.from_path
     subs: list[Diagnostic] = []

@@ -29,7 +29,7 @@ from aslrun.definition.limits import (
     MAX_INT_DIGITS,
     MAX_NODES,
 )
-from aslrun.definition.yaml_loader import parse_yaml
+from aslrun.definition.yaml_loader import NonTextKey, parse_yaml
 from aslrun.errors import LoadError, format_location
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "MAX_NODES",
     "check_definition_size",
     "check_json",
+    "check_keys",
     "confine",
     "missing",
     "parse_text",
@@ -271,7 +272,7 @@ def _number_problem(token: str) -> str | None:
 
 def _parse_yaml(text: str, source: str | None) -> Any:
     try:
-        return parse_yaml(text)
+        return parse_yaml(text, source)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
@@ -358,6 +359,23 @@ def check_json(value: Any, source: str | None) -> None:
         return
     problem = _shape_problem(value) or ((), "is not JSON")
     raise LoadError(f"{format_location(problem[0])}: {problem[1]}", source=source)
+
+
+def check_keys(definition: Any, source: str | None) -> None:
+    """Refuse a YAML key that was not text (``{1: a}``) inside a definition, where it was."""
+    stack = [definition]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if isinstance(key, NonTextKey):
+                    raise LoadError(
+                        key.problem(), source=key.source or source, line=key.line, column=key.column
+                    )
+                if isinstance(value, (dict, list)):
+                    stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(v for v in item if isinstance(v, (dict, list)))
 
 
 def check_definition_size(definition: Any, source: str | None) -> str:

@@ -7,17 +7,20 @@ rely on it (states named ``Yes`` and ``No``, ``Next: Yes``).  :class:`AslYamlLoa
 resolves only the 1.2 core forms; everything else stays a string.
 
 What JSON cannot hold is refused with the YAML position: ``!!binary``, ``!!set``, ``!!omap``,
-``!!pairs``, ``!!timestamp``, keys that are not text (``{1: a}``), ``.nan``/``.inf``,
-integers over 4,300 digits, an alias inside its own anchor.  Nesting deeper than
-:data:`~aslrun.definition.limits.MAX_DEPTH` and aliases that expand the document past
-:data:`~aslrun.definition.limits.MAX_NODES` values ("billion laughs") stop the composer early.
+``!!pairs``, ``!!timestamp``, ``.nan``/``.inf``, integers over 4,300 digits, an alias inside
+its own anchor, a collection as a key.  A scalar key that is not text (``{1: a}``) is kept as
+a :class:`NonTextKey` (text, as CloudFormation and js-yaml read it: templates use
+``200:`` keys outside the definition); the loader refuses one inside a definition.
+Nesting deeper than :data:`~aslrun.definition.limits.MAX_DEPTH` and aliases that expand the
+document past :data:`~aslrun.definition.limits.MAX_NODES` values ("billion laughs") stop the
+composer early.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from typing import Any
+from typing import Any, Final
 
 import yaml
 from yaml.composer import ComposerError
@@ -25,7 +28,7 @@ from yaml.constructor import ConstructorError
 
 from aslrun.definition.limits import MAX_DEPTH, MAX_INT_DIGITS, MAX_NODES
 
-__all__ = ["CFN_TAGS", "AslYamlLoader", "parse_yaml"]
+__all__ = ["CFN_TAGS", "AslYamlLoader", "NonTextKey", "parse_yaml"]
 
 # YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution).
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
@@ -126,21 +129,58 @@ class AslYamlLoader(yaml.SafeLoader):
         return 1 if known is None else known[1]
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        """A mapping whose keys are all text (JSON's object keys)."""
+        """A mapping with text keys.  A scalar key that is not text (``1``, ``true``) becomes
+        a :class:`NonTextKey`: text, as CloudFormation and js-yaml make it, remembering where
+        it is, so that the loader can refuse it inside a definition."""
         if isinstance(node, yaml.MappingNode):
             self.flatten_mapping(node)
             for key_node, _ in node.value:
-                if key_node.tag != "tag:yaml.org,2002:str":
+                if not isinstance(key_node, yaml.ScalarNode):
                     raise ConstructorError(
                         None,
                         None,
-                        f"YAML key {key_node.value!r} is not text ({_tag_name(key_node.tag)}); "
-                        f"JSON keys are strings: quote it ('{key_node.value}')"
-                        if isinstance(key_node, yaml.ScalarNode)
-                        else "YAML key is a collection; JSON keys are strings",
+                        "YAML key is a collection; JSON keys are strings",
                         key_node.start_mark,
                     )
-        return super().construct_mapping(node, deep=deep)
+        mapping = super().construct_mapping(node, deep=deep)
+        if all(type(key) is str for key in mapping):
+            return mapping
+        texts = {self.construct_object(k, deep=deep): k for k, _ in node.value if k.tag != _STR}
+        out: dict[Any, Any] = {}
+        for key, value in mapping.items():
+            if type(key) is str:
+                out[key] = value
+            else:
+                key_node = texts[key]
+                out[NonTextKey.at(key_node, self.name)] = value
+        return out
+
+
+_STR: Final = "tag:yaml.org,2002:str"
+
+
+class NonTextKey(str):
+    """A YAML mapping key that was not text (``1``, ``true``, ``null``), kept as its text."""
+
+    tag: str
+    source: str | None
+    line: int
+    column: int
+
+    @classmethod
+    def at(cls, node: yaml.Node, name: str) -> NonTextKey:
+        key = cls(node.value)
+        key.tag = _tag_name(node.tag)
+        key.source = None if name.startswith("<") else name
+        key.line = node.start_mark.line + 1
+        key.column = node.start_mark.column + 1
+        return key
+
+    def problem(self) -> str:
+        return (
+            f"YAML key {str(self)!r} is not text ({self.tag}); "
+            f"JSON keys are strings: quote it ('{self}')"
+        )
 
 
 def _tag_name(tag: str) -> str:
@@ -235,6 +275,12 @@ def _register() -> None:
 _register()
 
 
-def parse_yaml(text: str) -> Any:
+def parse_yaml(text: str, source: str | None = None) -> Any:
     """Parse YAML text; raises ``yaml.YAMLError`` (with marks) on a syntax error."""
-    return yaml.load(text, Loader=AslYamlLoader)  # AslYamlLoader is a SafeLoader
+    loader = AslYamlLoader(text)  # a SafeLoader
+    if source is not None:
+        loader.name = source
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
