@@ -47,6 +47,7 @@ __all__ = [
     "java_double",
     "java_round",
     "java_string",
+    "nesting_depth",
 ]
 
 IntrinsicFunction: TypeAlias = Callable[[Sequence[JSON], "random.Random | None"], JSON]
@@ -174,7 +175,7 @@ def states_string_to_json(args: Sequence[JSON], rng: random.Random | None) -> JS
     text = _want_string(name, args[0])
     if not text.strip():
         return None
-    depth = _nesting_depth(text)
+    depth = nesting_depth(text)
     if depth > MAX_JSON_DEPTH:
         raise _fail(
             name, f"the JSON text is nested {depth} levels deep, more than {MAX_JSON_DEPTH}"
@@ -185,7 +186,7 @@ def states_string_to_json(args: Sequence[JSON], rng: random.Random | None) -> JS
         raise _fail(name, f"the string is not valid JSON: {text}") from None
 
 
-def _nesting_depth(text: str) -> int:
+def nesting_depth(text: str) -> int:
     """The deepest ``[``/``{`` nesting of JSON text (outside strings), found without
     recursion so that no text can exhaust the stack before it is refused."""
     depth = deepest = 0

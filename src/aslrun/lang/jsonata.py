@@ -333,18 +333,14 @@ class Expression:
         if limit < _EVALUATION_RECURSION_LIMIT:
             sys.setrecursionlimit(_EVALUATION_RECURSION_LIMIT)
         try:
-            value = self._compiled.evaluate(None, frame)
+            return result(self._compiled.evaluate(None, frame), self.body, field)
+        except StatesError:
+            raise
         except Exception as exc:  # the engine raises anything; none may escape as a crash
             raise threw(self.body, field, exc) from exc
         finally:
             if limit < _EVALUATION_RECURSION_LIMIT:
                 sys.setrecursionlimit(limit)
-        try:
-            return result(value, self.body, field)
-        except StatesError:
-            raise
-        except Exception as exc:  # a number no double holds, a value nested too deep
-            raise threw(self.body, field, exc) from exc
 
     def evaluate(self, bindings: Bindings, field: str) -> JSON:
         """The expression's JSON value; undefined or a failure raises

@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from typing import Final
 
 from aslrun._json import JSON, json_type_name
+from aslrun.lang.intrinsic_functions import MAX_JSON_DEPTH, nesting_depth
 
 __all__ = [
     "HASH_ALGORITHMS",
@@ -156,6 +157,11 @@ def parse(text: JSON) -> JSON:
     if not isinstance(text, str):
         raise FunctionArgumentError(
             f"The argument of $parse must be a string, but was: {json_type_name(text)}"
+        )
+    depth = nesting_depth(text)
+    if depth > MAX_JSON_DEPTH:
+        raise FunctionArgumentError(
+            f"The argument of $parse is nested {depth} levels deep, more than {MAX_JSON_DEPTH}"
         )
     try:
         return json.loads(text, parse_int=_parse_int)

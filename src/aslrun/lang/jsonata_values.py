@@ -22,6 +22,7 @@ from typing import Any, Final
 from aslrun._json import JSON
 from aslrun.errors import StateFailure, StatesError
 from aslrun.lang import jsonata_functions as extra
+from aslrun.lang.intrinsic_functions import MAX_JSON_DEPTH
 from aslrun.lang.jsonata_engine import engine as _engine
 from aslrun.lang.jsonata_engine import functions as _engine_functions
 from aslrun.lang.jsonata_engine import jexception as _engine_errors
@@ -204,20 +205,28 @@ def is_function_value(value: Any) -> bool:
     )
 
 
-def from_engine(value: Any) -> JSON:
+def from_engine(value: Any, depth: int = 0) -> JSON:
     """A value from the engine as plain JSON; fresh containers, numbers as AWS prints
     them. Function values are dropped from objects and become null in arrays, as
-    ``JSON.stringify`` does."""
+    ``JSON.stringify`` does. A value nested deeper than MAX_JSON_DEPTH is refused, as
+    States.StringToJson refuses such text."""
     if value is None or value is _NULL:
         return None
     if isinstance(value, (bool, str)):
         return value
     if isinstance(value, (int, float)):
         return _number(value)
+    if isinstance(value, (dict, list)) and depth >= MAX_JSON_DEPTH:
+        raise EvaluationLimitExceeded(
+            f"The result is nested more than {MAX_JSON_DEPTH} levels deep (aslrun's bound on "
+            "JSON nesting)"
+        )
     if isinstance(value, dict):
-        return {str(k): from_engine(v) for k, v in value.items() if not is_function_value(v)}
+        return {
+            str(k): from_engine(v, depth + 1) for k, v in value.items() if not is_function_value(v)
+        }
     if isinstance(value, list):
-        return [None if is_function_value(v) else from_engine(v) for v in value]
+        return [None if is_function_value(v) else from_engine(v, depth + 1) for v in value]
     if is_function_value(value):
         return None
     raise TypeError(f"unexpected value from the JSONata engine: {type(value).__name__}")
