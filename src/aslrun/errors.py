@@ -10,6 +10,7 @@ __all__ = [
     "AslrunError",
     "DefinitionError",
     "Diagnostic",
+    "HeartbeatTimeout",
     "InvalidExecutionInput",
     "LoadError",
     "StateFailure",
@@ -108,6 +109,19 @@ class StatesError(Exception):
         super().__init__(error if cause is None else f"{error}: {cause}")
         self.error = error
         self.cause = cause
+
+
+class HeartbeatTimeout(StatesError):
+    """No heartbeat arrived within a Task's ``HeartbeatSeconds``.
+
+    AWS records it as ``States.Timeout`` (TaskTimedOut/ActivityTimedOut and ExecutionFailed,
+    no cause: recorded on AWS, LocalStack test_heartbeats.snapshot.json), while a Retry or
+    Catch naming ``States.HeartbeatTimeout`` matches it ("only available inside the Catch
+    and Retry fields": AWS Step Functions developer guide, error names).
+    """
+
+    def __init__(self, cause: str | None = None) -> None:
+        super().__init__("States.Timeout", cause)
 
 
 class StateFailure(StatesError):

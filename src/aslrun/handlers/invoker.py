@@ -1,6 +1,12 @@
 """The default answer to an ``Invoke`` effect: call the Python handler registered for the
 resource, as the service would call the function (Lambda's wire format, errors and limits),
-and answer when the handler's simulated time (``context.sleep``) has passed."""
+and answer when the handler's simulated time (``context.sleep``) has passed.
+
+``.waitForTaskToken``: the handler is the integration that receives the message (the SQS
+queue, the Lambda function ...); its return value is the integration's response
+(TaskSubmitted), and the Task waits for the callback: ``context.send_task_success`` from the
+handler, or SendTaskSuccess through a service.  An activity: the handler is the worker; its
+return value is the activity's output, an exception its failure."""
 
 from __future__ import annotations
 
@@ -30,14 +36,10 @@ class HandlerInvoker:
     """Answers invocations from the execution's ``ResourceRegistry`` (``Runtime.registry``).
 
     The handler runs at once; its answer arrives ``context.spent`` simulated seconds later
-    (at once when it spent none).
+    (at once when it spent none).  See the module docstring for callbacks and activities.
 
-    ``callbacks=False`` (``HANDLER_INVOKER``, what ``StateMachine.run`` uses): the handler of a
-    ``.waitForTaskToken`` Task stands for the worker, its return value is the callback's
-    output; an activity's handler is the worker.  ``callbacks=True`` (``CALLBACK_INVOKER``,
-    for a service that answers tokens): the handler is the integration receiving the message,
-    its value is recorded as TaskSubmitted and the Task waits for ``succeed``/``fail`` on its
-    token; an activity task waits, unstarted, for a worker's poll (``Invocation.begin``).
+    ``callbacks=True`` (``CALLBACK_INVOKER``): an activity task is never given to a handler;
+    it is scheduled and waits, unstarted, for a worker's poll (``Invocation.begin``).
     """
 
     __slots__ = ("callbacks",)
@@ -48,7 +50,8 @@ class HandlerInvoker:
     def start(self, invocation: Invocation) -> None:
         rt = invocation.rt
         if self.callbacks and invocation.info.kind == "activity":
-            return  # in the token table until a worker polls it
+            invocation.accept()  # ActivityScheduled; in the token table until a worker polls
+            return
         handler = invocation.rt.registry.lookup(
             invocation.resource, invocation.function_name, invocation.state_name, rt.aliases
         )
@@ -59,22 +62,26 @@ class HandlerInvoker:
         started = rt.clock.now()
         request_id = new_request_id(rt.random)
         context = _context(invocation, started, request_id)
+        activity = invocation.info.kind == "activity"
+        answers = _ContextAnswers(invocation) if invocation.token is not None else None
+        if answers is not None:
+            context.task_token = invocation.token
+            context._answers = answers
+            context._answering = "activity" if activity else "callback"
         if invocation.raw:
             answer = self._call_raw(handler, invocation, context)
+        elif activity:
+            answer = _call_worker(handler, invocation, context)
         else:
             answer = self._call_task(handler, invocation, context)
-        deliver: Callable[[], object] = functools.partial(invocation.answer, answer)
-        if (
-            self.callbacks
-            and answer.outcome == SUCCEEDED
-            and invocation.info.pattern == ".waitForTaskToken"
-        ):  # the message is delivered; the Task now waits for its token
-            deliver = functools.partial(invocation.submitted, answer.value)
-        spent = context.spent
-        if spent > 0:
-            invocation.schedule(started + spent, deliver)
+        end = started + context.spent
+        if answers is not None and not activity and answer.outcome == SUCCEEDED:
+            value = answer.value  # the integration's response; the Task waits for the token
+            _at(invocation, end, lambda: invocation.submitted(value))
         else:
-            deliver()
+            _at(invocation, end, lambda: invocation.answer(answer))
+        if answers is not None and not invocation.closed:
+            answers.release()
 
     def _call_raw(
         self, handler: Handler, invocation: Invocation, context: HandlerContext
@@ -127,10 +134,63 @@ class HandlerInvoker:
         return Answer(SUCCEEDED, value)
 
 
+def _at(invocation: Invocation, at: float, action: Callable[[], object]) -> None:
+    if at > invocation.rt.clock.now():
+        invocation.schedule(at, action)
+    else:
+        action()
+
+
+def _call_worker(handler: Handler, invocation: Invocation, context: HandlerContext) -> Answer:
+    """An activity's handler is its worker: the return value is SendTaskSuccess's output, an
+    exception SendTaskFailure (``aslrun.TaskFailed`` names the error)."""
+    freeze = invocation.rt.freeze_time
+    try:
+        raw = invocation.rt.registry.call(
+            handler, deep_copy(invocation.params), context, freeze_time=freeze
+        )
+    except StatesError as e:
+        return Answer(FAILED, None, StatesError(e.error, e.cause))
+    except Exception as exc:  # a worker's failure is the activity's failure, never a crash
+        return Answer(FAILED, None, StatesError(type(exc).__name__, str(exc)))
+    value, failure = _marshal(raw, invocation.resource, context.aws_request_id, False)
+    if failure is not None:
+        return Answer(FAILED, None, failure)
+    return Answer(SUCCEEDED, value)
+
+
+class _ContextAnswers:
+    """``context.send_task_*`` of one handler call: kept until the handler has returned,
+    then put on the clock (after the handler's own answer, so that at the same instant the
+    message is delivered before the worker answers it)."""
+
+    __slots__ = ("invocation", "pending")
+
+    def __init__(self, invocation: Invocation) -> None:
+        self.invocation = invocation
+        self.pending: list[tuple[float, Callable[[], object]]] = []
+
+    def success(self, output: JSON, at: float) -> None:
+        self.pending.append((at, lambda: self.invocation.succeed(output)))
+
+    def failure(self, error: str | None, cause: str | None, at: float) -> None:
+        self.pending.append((at, lambda: self.invocation.fail(error, cause)))
+
+    def heartbeat(self, at: float) -> None:
+        self.pending.append((at, self.invocation.heartbeat))
+
+    def release(self) -> None:
+        """Schedule the answers (stable order: the order the handler sent them)."""
+        invocation = self.invocation
+        for at, action in sorted(self.pending, key=lambda p: p[0]):
+            invocation.schedule(max(at, invocation.rt.clock.now()), action)
+        self.pending.clear()
+
+
 HANDLER_INVOKER = HandlerInvoker()
 """The default invoker (stateless: the registry is the execution's)."""
 CALLBACK_INVOKER = HandlerInvoker(callbacks=True)
-"""The invoker of a service that answers task tokens and activity polls."""
+"""An invoker under which activity tasks wait for a poll (in the token table)."""
 
 
 def _context(invocation: Invocation, started: float, request_id: str) -> HandlerContext:

@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from aslrun._json import JSON
 from aslrun.errors import AslrunError
@@ -36,6 +36,7 @@ __all__ = [
     "MissingDependencyError",
     "ResourceInfo",
     "ResourceRegistry",
+    "TaskAnswers",
     "describe_resource",
     "function_name_of",
     "lambda_error",
@@ -222,8 +223,23 @@ def _takes_context(handler: Handler) -> bool:
     return positional >= 2
 
 
+class TaskAnswers(Protocol):
+    """Where ``HandlerContext.send_task_*`` go: the invocation the handler serves."""
+
+    def success(self, output: JSON, at: float) -> None: ...
+
+    def failure(self, error: str | None, cause: str | None, at: float) -> None: ...
+
+    def heartbeat(self, at: float) -> None: ...
+
+
 class HandlerContext:
-    """The ``context`` a handler receives: Lambda's context object, on simulated time."""
+    """The ``context`` a handler receives: Lambda's context object, on simulated time.
+
+    ``task_token``: the Task's token (``.waitForTaskToken``, an activity), else None.  A
+    handler answers for the worker with ``send_task_success``/``send_task_failure``/
+    ``send_task_heartbeat``, each ``after`` seconds from its current simulated time.
+    """
 
     def __init__(
         self,
@@ -248,6 +264,51 @@ class HandlerContext:
         self._started = started
         self._timeout = timeout
         self.spent = 0.0
+        self.task_token: str | None = None
+        self._answers: TaskAnswers | None = None
+        self._answering = "callback"  # or "activity": the return value is the output
+
+    def _answer_at(self, what: str, after: float) -> tuple[TaskAnswers, float]:
+        answers = self._answers
+        if answers is None:
+            raise ValueError(
+                f"context.{what}: the Task '{self.state_name}' has no task token (only a "
+                ".waitForTaskToken Task or an activity has one)"
+            )
+        number: object = after  # callers outside the type checker pass anything
+        if isinstance(number, bool) or not isinstance(number, (int, float)) or not number >= 0:
+            raise ValueError(f"context.{what}: after must be a number of seconds >= 0")
+        return answers, self._started + self.spent + after
+
+    def _callback_only(self, what: str) -> None:
+        if self._answering == "activity":
+            raise ValueError(
+                f"context.{what}: an activity's handler is its worker: return the output, or "
+                "raise aslrun.TaskFailed(error, cause)"
+            )
+
+    def send_task_success(self, output: JSON, *, after: float = 0.0) -> None:
+        """SendTaskSuccess with ``output`` (a JSON value) ``after`` seconds from now."""
+        self._callback_only("send_task_success")
+        answers, at = self._answer_at("send_task_success", after)
+        try:
+            text = json.dumps(output, allow_nan=False)
+        except (TypeError, ValueError) as e:
+            raise ValueError(f"context.send_task_success: output is not JSON: {e}") from None
+        answers.success(json.loads(text), at)
+
+    def send_task_failure(
+        self, error: str | None = None, cause: str | None = None, *, after: float = 0.0
+    ) -> None:
+        """SendTaskFailure with ``error`` and ``cause`` ``after`` seconds from now."""
+        self._callback_only("send_task_failure")
+        answers, at = self._answer_at("send_task_failure", after)
+        answers.failure(error, cause, at)
+
+    def send_task_heartbeat(self, *, after: float = 0.0) -> None:
+        """SendTaskHeartbeat ``after`` seconds from now (restarts HeartbeatSeconds)."""
+        answers, at = self._answer_at("send_task_heartbeat", after)
+        answers.heartbeat(at)
 
     def now(self) -> datetime:
         """The simulated time, an aware UTC datetime."""

@@ -165,7 +165,7 @@ class ExecutionCore:
             self._end("ExecutionSucceeded", {"output": Payload(value)})
             return
         self.status = "FAILED"
-        self.error = error.error
+        self.error = error.error or None  # SendTaskFailure without an error: none
         self.cause = error.cause or None
         self._end("ExecutionFailed", self._error_details())
 

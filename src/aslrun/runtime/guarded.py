@@ -11,7 +11,7 @@ from aslrun.definition.model import (
     State,
     Template,
 )
-from aslrun.errors import StateFailure, StatesError
+from aslrun.errors import HeartbeatTimeout, StateFailure, StatesError
 from aslrun.handlers.registry import new_request_id
 from aslrun.lang.templates import (
     Scope,
@@ -110,7 +110,9 @@ def run_guarded(
             delay = (
                 None
                 if err.error in UNCATCHABLE
-                else next_retry(state.retry, counts, err.error, rt.random)
+                else next_retry(
+                    state.retry, counts, err.error, rt.random, isinstance(err, HeartbeatTimeout)
+                )
             )
             if delay is None:
                 if failed_event is not None:
@@ -136,7 +138,8 @@ def _aborted(frame: Frame, state: Any) -> None:
 
 
 def _catch(frame: Frame, run: StateRun, state: Any, err: StatesError) -> tuple[str | None, JSON]:
-    catcher = None if err.error in UNCATCHABLE else find_catcher(state.catch, err.error)
+    heartbeat = isinstance(err, HeartbeatTimeout)
+    catcher = None if err.error in UNCATCHABLE else find_catcher(state.catch, err.error, heartbeat)
     if catcher is None:
         raise err
     error_output: dict[str, JSON] = {"Error": err.error}

@@ -8,6 +8,16 @@ find it), and its deadlines on the clock (TimeoutSeconds, HeartbeatSeconds).  Wh
 closes it exactly once with ``succeed``/``fail``/``time_out`` (or ``answer``); the first answer
 wins, later ones return False.  Closing cancels its timers and unregisters its token.
 
+Its life in history events: ``accept`` (the invoker takes the work: TaskScheduled, recorded
+by the Task up front, or ActivityScheduled, recorded when an activity's task is queued or
+handed to a handler), ``begin`` (TaskStarted, ActivityStarted with the worker's name),
+``submitted`` (TaskSubmitted: a ``.waitForTaskToken`` integration accepted the message and
+the state now waits for the callback), then the Task's outcome event.
+
+TimeoutSeconds runs from the invocation's start; HeartbeatSeconds from ``begin`` (for an
+activity: when a worker takes the task), restarted by each ``heartbeat``.  A heartbeat
+deadline answers ``TIMED_OUT`` with :class:`aslrun.errors.HeartbeatTimeout`.
+
 The default invoker (``aslrun.handlers.invoker.HandlerInvoker``) calls the Python handler
 registered for the resource and answers when the handler's simulated time (``context.sleep``)
 has passed; a deadline that falls first answers ``TIMED_OUT`` at the deadline.
@@ -19,7 +29,7 @@ from collections.abc import Callable, MutableMapping
 from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
 
 from aslrun._json import JSON
-from aslrun.errors import StatesError
+from aslrun.errors import HeartbeatTimeout, StatesError
 from aslrun.runtime.clock import Timer
 
 if TYPE_CHECKING:
@@ -82,9 +92,11 @@ class Answer:
 class InvocationEvents(Protocol):
     """The history events an invoker reports mid-way (the Task records its own outcome)."""
 
+    def scheduled(self) -> None:
+        """The invoker took the work (TaskScheduled, ActivityScheduled); recorded once."""
+
     def started(self, worker_name: str | None = None) -> None:
-        """The work began: TaskStarted, LambdaFunctionStarted, or ActivityStarted when a
-        worker (``worker_name``, if it gave one) took an activity task."""
+        """The work began (TaskStarted, LambdaFunctionStarted; ActivityStarted for a worker)."""
 
     def submitted(self, output: JSON) -> None:
         """The integration accepted the work and the state now waits (TaskSubmitted)."""
@@ -105,6 +117,7 @@ class Invocation:
     """
 
     __slots__ = (
+        "_accepted",
         "_arming",
         "_early",
         "_heartbeat_timer",
@@ -159,6 +172,7 @@ class Invocation:
         self._timers: list[Timer] = []
         self._heartbeat_timer: Timer | None = None
         self._arming = False
+        self._accepted = False
         self._early: Answer | None = None
 
     @property
@@ -170,11 +184,18 @@ class Invocation:
     def succeed(self, output: JSON) -> bool:
         return self.answer(Answer(SUCCEEDED, output))
 
-    def fail(self, error: str, cause: str | None = None) -> bool:
-        return self.answer(Answer(FAILED, None, StatesError(error, cause)))
+    def fail(self, error: str | None, cause: str | None = None) -> bool:
+        """Fail the work; ``error`` None (SendTaskFailure without one): no error name, which
+        the history leaves out."""
+        return self.answer(Answer(FAILED, None, StatesError(error or "", cause)))
 
     def time_out(self) -> bool:
+        """TimeoutSeconds passed: ``States.Timeout`` (its events record no cause; a caught
+        error output has ``"Cause": ""``, as AWS writes it for lambda:invoke)."""
         return self.answer(Answer(TIMED_OUT, None, StatesError("States.Timeout", "")))
+
+    def _heartbeat_timed_out(self) -> bool:
+        return self.answer(Answer(TIMED_OUT, None, HeartbeatTimeout("")))
 
     def answer(self, answer: Answer) -> bool:
         """Close the invocation with ``answer`` and resume its process; False if closed."""
@@ -201,11 +222,21 @@ class Invocation:
             self._arm_heartbeat()
         return True
 
+    def accept(self) -> None:
+        """The invoker takes the work: its scheduled event is recorded (once)."""
+        if not self._accepted:
+            self._accepted = True
+            if self.events is not None:
+                self.events.scheduled()
+
     def begin(self, worker_name: str | None = None) -> None:
-        """The work began (an activity: a worker polled it); records the Started event."""
+        """The work starts (a worker took it): the started event; the heartbeat clock runs."""
+        self.accept()
         self.begun = True
         if self.events is not None:
             self.events.started(worker_name)
+        if self.heartbeat_seconds is not None and not self._arming and self.proc is not None:
+            self._arm_heartbeat()  # a worker took a queued task later (an activity poll)
 
     def submitted(self, output: JSON) -> None:
         if self.events is not None:
@@ -245,8 +276,8 @@ class Invocation:
             self._early = None
             return early
         if self.timeout_seconds is not None:
-            self.schedule(self.started_at + self.timeout_seconds, self.time_out)
-        if self.heartbeat_seconds is not None:
+            self._deadline(self.started_at + self.timeout_seconds, self.time_out)
+        if self.heartbeat_seconds is not None and self.begun:
             self._arm_heartbeat()
         proc.invocation = self
         return PENDING
@@ -254,7 +285,22 @@ class Invocation:
     def _arm_heartbeat(self) -> None:
         assert self.heartbeat_seconds is not None
         at = self.rt.clock.now() + self.heartbeat_seconds
-        self._heartbeat_timer = self.schedule(at, self.time_out)
+        self._heartbeat_timer = self._deadline(at, self._heartbeat_timed_out)
+
+    def _deadline(self, at: float, expire: Callable[[], bool]) -> Timer:
+        """A deadline fires after everything else due at its instant: an answer or heartbeat
+        that arrives exactly at the deadline is in time (states-language.net: the task fails
+        when it "runs longer than" TimeoutSeconds, when "more time than" HeartbeatSeconds
+        elapses between heartbeats)."""
+
+        def last() -> None:
+            if self._heartbeat_timer is timer:
+                self._heartbeat_timer = self.schedule(at, expire)
+            else:
+                self.schedule(at, expire)
+
+        timer = self.schedule(at, last)
+        return timer
 
     def _close(self) -> None:
         for timer in self._timers:

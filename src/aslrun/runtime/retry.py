@@ -13,11 +13,12 @@ UNCATCHABLE = frozenset({"States.Runtime"})
 """Errors no Retry or Catch handles: the execution fails (AWS: runtime errors are terminal)."""
 
 
-def matches(error_equals: Sequence[str], error: str) -> bool:
+def matches(error_equals: Sequence[str], error: str, heartbeat: bool = False) -> bool:
     """Whether an ``ErrorEquals`` list names ``error``.
 
     ``States.ALL`` matches every error; ``States.TaskFailed`` every error but
-    ``States.Timeout``; other names match exactly.  States.Runtime is never matched.
+    ``States.Timeout``; ``States.HeartbeatTimeout`` a heartbeat timeout (``heartbeat``: its
+    error is ``States.Timeout``); other names match exactly.  States.Runtime is never matched.
     """
     if error in UNCATCHABLE:
         return False
@@ -25,6 +26,8 @@ def matches(error_equals: Sequence[str], error: str) -> bool:
         if name in (error, "States.ALL"):
             return True
         if name == "States.TaskFailed" and error != "States.Timeout":
+            return True
+        if heartbeat and name == "States.HeartbeatTimeout":
             return True
     return False
 
@@ -40,14 +43,18 @@ def backoff_delay(retrier: Retrier, retries_done: int, rng: _random.Random) -> f
 
 
 def next_retry(
-    retriers: Sequence[Retrier], counts: list[int], error: str, rng: _random.Random
+    retriers: Sequence[Retrier],
+    counts: list[int],
+    error: str,
+    rng: _random.Random,
+    heartbeat: bool = False,
 ) -> float | None:
     """The delay before the next attempt, or None when no retrier applies any more.
 
     The first retrier whose ErrorEquals matches decides; each keeps its own count.
     """
     for i, retrier in enumerate(retriers):
-        if matches(retrier.error_equals, error):
+        if matches(retrier.error_equals, error, heartbeat):
             if counts[i] >= retrier.max_attempts:
                 return None
             delay = backoff_delay(retrier, counts[i], rng)
@@ -56,8 +63,10 @@ def next_retry(
     return None
 
 
-def find_catcher(catchers: Sequence[Catcher], error: str) -> Catcher | None:
+def find_catcher(
+    catchers: Sequence[Catcher], error: str, heartbeat: bool = False
+) -> Catcher | None:
     for catcher in catchers:
-        if matches(catcher.error_equals, error):
+        if matches(catcher.error_equals, error, heartbeat):
             return catcher
     return None

@@ -23,6 +23,7 @@ def launch(
         aliases=sm.function_aliases,
         tokens=s.tokens,
         max_events=s.max_events,
+        invoker=s.invoker,
     )
     execution = sm._start(value, clock=s.clock, registry=s.registry, name=name, options=options)
     entry = ExecutionRecord(next(s.seq), execution, record, version, text, trace)

@@ -19,7 +19,7 @@ from aslrun.service import errors
 from aslrun.service.activities import ActivitiesAPI
 from aslrun.service.errors import ExecutionDoesNotExist
 from aslrun.service.executions import ExecutionsAPI
-from aslrun.service.hooks import RuntimeHooks
+from aslrun.service.hooks import ActivityInvoker, RuntimeHooks
 from aslrun.service.machines import MachinesAPI, check_enum
 from aslrun.service.store import ServiceState, Subscriber
 from aslrun.service.timing import TimeArgumentError, to_epoch, to_seconds
@@ -64,7 +64,8 @@ class StepFunctions(MachinesAPI, ExecutionsAPI, ActivitiesAPI):
             max_events=max_events,
             history=history,
         )
-        self._hooks = RuntimeHooks(self._s.tokens)
+        self._s.invoker = ActivityInvoker(self._s, self._s.invoker)
+        self._hooks = RuntimeHooks(self._s)
 
     def __repr__(self) -> str:
         s = self._s

@@ -6,14 +6,16 @@ from __future__ import annotations
 import itertools
 import random as _random
 import uuid
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from aslrun.api import Execution, StateMachine
+from aslrun.handlers.invoker import HANDLER_INVOKER
 from aslrun.handlers.registry import ResourceRegistry
 from aslrun.runtime.clock import VirtualClock
-from aslrun.runtime.invoke import TokenTable
+from aslrun.runtime.invoke import Invocation, Invoker, TokenTable
 
 __all__ = [
     "ActivityRecord",
@@ -68,6 +70,7 @@ class ActivityRecord:
     name: str
     arn: str
     created: float
+    waiting: deque[Invocation] = field(default_factory=deque)  # scheduled, not yet polled
 
 
 class ServiceState:
@@ -89,6 +92,7 @@ class ServiceState:
             handlers if isinstance(handlers, ResourceRegistry) else ResourceRegistry(handlers)
         )
         self.tokens: TokenTable = {}  # open invocations by task token, for all executions
+        self.invoker: Invoker = HANDLER_INVOKER  # what answers every execution's Invoke
         self.rng = _random.Random(seed)
         self.region = region
         self.account = account

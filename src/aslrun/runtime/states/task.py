@@ -11,7 +11,7 @@ from typing import Any
 
 from aslrun._json import JSON, dumps
 from aslrun.definition.model import TaskState
-from aslrun.errors import StatesError
+from aslrun.errors import StateFailure, StatesError
 from aslrun.handlers.registry import (
     ResourceInfo,
     lambda_not_found,
@@ -85,9 +85,9 @@ def _invoke(
     if info.is_lambda_invoke and isinstance(params, dict):
         fn_param = params.get("FunctionName")
         function_name = fn_param if isinstance(fn_param, str) else None
-    events = _TaskEvents(frame, info)
-    events.scheduled(state, params, timeout, heartbeat)
-    beats = info.kind == "activity" or info.pattern in _HEARTBEAT_PATTERNS
+    activity = info.kind == "activity"
+    events = _TaskEvents(frame, info, state, params, timeout, heartbeat)
+    beats = activity or info.pattern in _HEARTBEAT_PATTERNS
     invocation = Invocation(
         frame.rt,
         resource=state.resource,
@@ -101,6 +101,8 @@ def _invoke(
         heartbeat_seconds=heartbeat if beats else None,
         events=events,
     )
+    if not activity:  # TaskScheduled now, also when nothing serves the resource; an
+        invocation.accept()  # activity's ActivityScheduled when the invoker queues it
     answer = yield Invoke(invocation)
     outcome = answer.outcome
     if outcome == SUCCEEDED:
@@ -112,6 +114,10 @@ def _invoke(
         events.timed_out(err)
         raise err
     if outcome == NO_HANDLER:
+        if activity:  # nothing recorded: AWS fails the state (test_activity_task_on_deleted)
+            if err is not None and err.cause:
+                raise StateFailure("States.Runtime", err.cause)
+            raise StatesError("States.Runtime", _no_handler(frame, state))
         err = _not_found(frame, state, info, function_name)
         if info.is_lambda_invoke:  # the task starts; Lambda answers 404 (test_no_such_function)
             events.started()
@@ -124,21 +130,32 @@ class _TaskEvents:
     """A Task's history events, named as AWS names them for its Resource: LambdaFunction* for
     a function ARN, Activity* for an activity, Task* for a service integration."""
 
-    __slots__ = ("frame", "info", "prefix")
+    __slots__ = ("frame", "heartbeat", "info", "params", "prefix", "state", "timeout")
 
-    def __init__(self, frame: Frame, info: ResourceInfo) -> None:
+    def __init__(
+        self,
+        frame: Frame,
+        info: ResourceInfo,
+        state: TaskState,
+        params: JSON,
+        timeout: float | None,
+        heartbeat: float | None,
+    ) -> None:
         self.frame = frame
         self.info = info
         self.prefix = _EVENT_PREFIX.get(info.kind, "Task")
+        self.state = state
+        self.params = params
+        self.timeout = timeout
+        self.heartbeat = heartbeat
 
     def _resource(self) -> dict[str, Any]:
         if self.prefix != "Task":
             return {}
         return {"resourceType": self.info.resource_type, "resource": self.info.resource}
 
-    def scheduled(
-        self, state: TaskState, params: JSON, timeout: float | None, heartbeat: float | None
-    ) -> None:
+    def scheduled(self) -> None:
+        state, params, timeout, heartbeat = self.state, self.params, self.timeout, self.heartbeat
         prefix = self.prefix
         details: dict[str, Any]
         if prefix == "Task":
@@ -177,7 +194,8 @@ class _TaskEvents:
 
     def _error_details(self, err: StatesError, omit_empty: bool = False) -> dict[str, Any]:
         details = self._resource()
-        details["error"] = err.error
+        if err.error:  # SendTaskFailure without an error: AWS leaves it out
+            details["error"] = err.error
         if err.cause is not None and not (omit_empty and err.cause == ""):
             details["cause"] = err.cause
         return details
@@ -194,10 +212,13 @@ def _not_found(
         named = state.resource if info.kind == "lambda" else function_name or ""
         arn = qualified_function_arn(named, rt.region, rt.account)
         return StatesError(*lambda_not_found(arn, new_request_id(rt.random)))
-    keys = ", ".join(repr(k) for k in rt.registry.registered_keys()) or "none"
-    return StatesError(
-        "States.Runtime",
+    return StatesError("States.Runtime", _no_handler(frame, state))
+
+
+def _no_handler(frame: Frame, state: TaskState) -> str:
+    keys = ", ".join(repr(k) for k in frame.rt.registry.registered_keys()) or "none"
+    return (
         f"No handler for the Task state '{state.name}' (Resource '{state.resource}'). "
         f"Registered handler keys: {keys}. Register one under the Resource, the function "
-        "name, the state name or a glob pattern.",
+        "name, the state name or a glob pattern."
     )
