@@ -144,7 +144,7 @@ def test_a_human_approves_an_hour_later() -> None:
 
 
 def test_run_leaves_an_execution_waiting_for_its_token_running() -> None:
-    sfn, ex, tokens = start()
+    sfn, ex, _ = start()
     assert sfn.run() == at(0)
     assert sfn.describe_execution(executionArn=ex)["status"] == "RUNNING"
     assert [s.name for s in sfn.current_states(ex)] == ["Approve"]
