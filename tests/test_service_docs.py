@@ -36,3 +36,26 @@ def test_readme_many_executions_example(monkeypatch: pytest.MonkeyPatch) -> None
 
 def test_service_api_doc_example(monkeypatch: pytest.MonkeyPatch) -> None:
     assert _run_block(ROOT / "docs" / "service-api.md", "# The local service", monkeypatch) == ""
+
+
+def test_service_api_callbacks_and_activities_example(monkeypatch: pytest.MonkeyPatch) -> None:
+    out = _run_block(
+        ROOT / "docs" / "service-api.md", "### A worked example: a recording", monkeypatch
+    )
+    assert out.splitlines() == [
+        '{"class":"7b","approval":{"approved":true}}',
+        "09:00 ExecutionStarted",
+        "09:00 TaskStateEntered",
+        "09:00 TaskScheduled",
+        "09:00 TaskStarted",
+        "09:00 TaskSubmitted",
+        "10:10 TaskSucceeded",
+        "10:10 TaskStateExited",
+        "10:10 TaskStateEntered",
+        "10:10 ActivityScheduled",
+        "10:20 ActivityStarted",
+        "10:35 ActivitySucceeded",
+        "10:35 TaskStateExited",
+        "10:35 ExecutionSucceeded",
+        '{"score":9}',
+    ]
