@@ -23,15 +23,16 @@ from typing import Any, Final, Literal
 from aslrun.definition.builders import Build, build_state
 from aslrun.definition.loader import Source, load_definition
 from aslrun.definition.model import Machine, State
-from aslrun.definition.validate.checks import check_int
+from aslrun.definition.validate.checks import JSONATA, JSONPATH, StateContext, check_int, error
 from aslrun.definition.validate.choice import rule_choice
-from aslrun.definition.validate.states import (
-    JSONATA,
-    JSONPATH,
-    STATE_RULES,
-    StateContext,
-    error,
+from aslrun.definition.validate.payloads import (
+    rule_assign,
+    rule_jsonata,
+    rule_no_path,
+    rule_paths,
+    rule_templates,
 )
+from aslrun.definition.validate.states import STATE_RULES
 from aslrun.definition.validate.variables import rule_variables
 from aslrun.errors import Diagnostic
 
@@ -43,6 +44,11 @@ MAX_NESTING: Final = 50
 
 RULES: Final[tuple[Callable[[StateContext], Iterator[Diagnostic]], ...]] = (
     *STATE_RULES,
+    rule_paths,
+    rule_templates,
+    rule_no_path,
+    rule_jsonata,
+    rule_assign,
     rule_choice,
 )
 """Every per-state rule, in the order they report."""

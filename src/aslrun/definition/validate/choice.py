@@ -6,14 +6,14 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
-from aslrun.definition.validate.states import (
+from aslrun.definition.validate.checks import (
     StateContext,
-    check_assign,
     check_path,
     error,
     is_expression,
     warning,
 )
+from aslrun.definition.validate.payloads import check_assign
 from aslrun.errors import Diagnostic
 from aslrun.lang.choice_operators import SPECS, Operand, operand_ok
 from aslrun.lang.pieces import Pieces

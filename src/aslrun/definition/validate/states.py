@@ -1,11 +1,11 @@
-"""The per-state validation rules: one plain function per concern, listed in STATE_RULES.
+"""The per-state rules about fields and types: one plain function per concern (STATE_RULES).
 
 Each rule takes a :class:`StateContext` and yields :class:`Diagnostic` values.  Rules never
-raise on malformed input: a value of the wrong type is reported and then skipped.  Syntax
-of paths, intrinsic functions and JSONata comes from :mod:`aslrun.lang.paths`,
-:mod:`aslrun.lang.intrinsics` and :mod:`aslrun.lang.jsonata`, imported lazily.  The shared context
-and value checks live in :mod:`aslrun.definition.validate.checks` (re-exported here), the Retry and
-Catch rules in :mod:`aslrun.definition.validate.retry_catch`.
+raise on malformed input: a value of the wrong type is reported and then skipped.  The field
+tables (which fields each type has, which hold paths, which belong to one query language)
+are here; the rules about values (paths, payload templates, JSONata, Assign) are in
+:mod:`.payloads`, Retry and Catch in :mod:`.retry_catch`, Choice rules in :mod:`.choice`,
+and the shared context and value checks in :mod:`.checks`.
 """
 
 from __future__ import annotations
@@ -19,8 +19,6 @@ from aslrun.definition.validate.checks import (
     JSONPATH,
     StateContext,
     check_int,
-    check_intrinsic,
-    check_path,
     error,
     exclusive,
     is_expression,
@@ -32,19 +30,8 @@ from aslrun.definition.validate.checks import (
 from aslrun.definition.validate.retry_catch import rule_catch, rule_retry
 from aslrun.errors import Diagnostic
 from aslrun.lang.choice_operators import instant
-from aslrun.lang.pieces import FAILED, Pieces
 
-__all__ = [
-    "JSONATA",
-    "JSONPATH",
-    "STATE_RULES",
-    "StateContext",
-    "check_assign",
-    "check_path",
-    "error",
-    "is_expression",
-    "warning",
-]
+__all__ = ["FIELDS", "JSONATA", "JSONPATH", "PATH_FIELDS", "STATE_RULES", "StateContext"]
 
 Loc = tuple[str | int, ...]
 
@@ -138,15 +125,12 @@ PATH_FIELDS: Final[Mapping[str, str]] = {
     "ErrorPath": "path-or-intrinsic",
     "CausePath": "path-or-intrinsic",
 }
-_LOOKS_LIKE_PATH = re.compile(r"^\$\$?[.\[]")
-_LOOKS_LIKE_INTRINSIC = re.compile(r"^States\.[A-Za-z0-9]+\(")
 _PLACEHOLDER = re.compile(r"\$\{([^}]+)\}")
 _ARN = re.compile(r"^arn:([^:]*):([^:]*):([^:]*):([^:]*):(.+)$")
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 _PARTITIONS = frozenset(
     {"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"}
 )
-_VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 # -- fields and query language -----------------------------------------------------
@@ -376,177 +360,6 @@ TYPE_RULES: Final[Mapping[str, Callable[[StateContext], Iterator[Diagnostic]]]] 
 }
 
 
-# -- paths, payload templates, JSONata ----------------------------------------------
-
-
-def rule_paths(ctx: StateContext) -> Iterator[Diagnostic]:
-    if ctx.jsonata:
-        return
-    for key, kind in PATH_FIELDS.items():
-        if key in ctx.body and key in FIELDS.get(ctx.type, ()):
-            yield from check_path(ctx.body[key], (*ctx.path, key), kind, ctx.pieces)
-
-
-def check_template(value: Any, path: Loc, pieces: Pieces) -> Iterator[Diagnostic]:
-    """A JSONPath payload template: ``.$`` values are paths or intrinsics (NO_DOLLAR)."""
-    if isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from check_template(item, (*path, i), pieces)
-        return
-    if not isinstance(value, dict):
-        return
-    plain = {k for k in value if isinstance(k, str) and not k.endswith(".$")}
-    for key, item in value.items():
-        here = (*path, key)
-        if isinstance(key, str) and key.endswith(".$"):
-            if key[:-2] in plain:
-                yield error(here, f"The field '{key[:-2]}' is given twice (with and without '.$')")
-            yield from _dollar_value(item, here, pieces)
-        elif isinstance(item, str) and (
-            _LOOKS_LIKE_PATH.match(item) or _LOOKS_LIKE_INTRINSIC.match(item)
-        ):
-            yield warning(
-                here,
-                f"The value of '{key}' looks like a JSONPath or intrinsic "
-                f"function but the field name does not end with '.$': "
-                f"it is passed as the literal string {item!r}",
-                "NO_DOLLAR",
-            )
-        else:
-            yield from check_template(item, here, pieces)
-
-
-def _dollar_value(value: Any, path: Loc, pieces: Pieces) -> Iterator[Diagnostic]:
-    field = path[-1]
-    if isinstance(value, str) and value.startswith("States."):
-        yield from check_intrinsic(value, path, pieces)
-    elif isinstance(value, str) and value.startswith("$"):
-        yield from check_path(value, path, "path", pieces)
-    else:
-        pieces[path] = FAILED
-        yield error(
-            path,
-            f"The value for the field '{field}' must be a valid JSONPath or a "
-            "valid intrinsic function call",
-        )
-
-
-def rule_templates(ctx: StateContext) -> Iterator[Diagnostic]:
-    if ctx.jsonata:
-        return
-    body = ctx.body
-    for key in ("Parameters", "ResultSelector", "ItemSelector", "Credentials", "Assign"):
-        if key in body:
-            yield from check_template(body[key], (*ctx.path, key), ctx.pieces)
-    for key, inner in (
-        ("ItemReader", "Parameters"),
-        ("ResultWriter", "Parameters"),
-        ("ItemBatcher", "BatchInput"),
-    ):
-        section = body.get(key)
-        if isinstance(section, dict) and inner in section:
-            yield from check_template(section[inner], (*ctx.path, key, inner), ctx.pieces)
-    if ctx.type == "Pass" and "Result" in body:
-        yield from _static_result(body["Result"], (*ctx.path, "Result"))
-
-
-def _static_result(value: Any, path: Loc) -> Iterator[Diagnostic]:
-    """PASS_RESULT_IS_STATIC: paths inside a Pass state's Result are not evaluated."""
-    items: Any = (
-        value.items()
-        if isinstance(value, dict)
-        else enumerate(value)
-        if isinstance(value, list)
-        else ()
-    )
-    for key, item in items:
-        if (isinstance(key, str) and key.endswith(".$")) or (
-            isinstance(item, str) and (_LOOKS_LIKE_PATH.match(item))
-        ):
-            yield warning(
-                (*path, key),
-                "The Result of a Pass state is static: paths in it "
-                "are not evaluated (use Parameters)",
-                "PASS_RESULT_IS_STATIC",
-            )
-        else:
-            yield from _static_result(item, (*path, key))
-
-
-def rule_no_path(ctx: StateContext) -> Iterator[Diagnostic]:
-    """NO_PATH: a path-looking value in a field whose name does not end with 'Path'."""
-    if ctx.jsonata:
-        return
-    for key in ("Timestamp", "Error", "Cause"):
-        value = ctx.body.get(key)
-        if isinstance(value, str) and _LOOKS_LIKE_PATH.match(value):
-            yield warning(
-                (*ctx.path, key),
-                f"The value of '{key}' looks like a path, but the "
-                f"field name does not end with 'Path' (use "
-                f"'{key}Path')",
-                "NO_PATH",
-            )
-
-
-_SKIP_EXPRESSIONS = frozenset({"Comment", "Branches", "ItemProcessor", "Iterator"})
-
-
-def rule_jsonata(ctx: StateContext) -> Iterator[Diagnostic]:
-    """Every ``{% %}`` expression of a JSONata state must parse."""
-    if not ctx.jsonata:
-        return
-    # The JSONata engine is a heavy import: only JSONata definitions pay for it.
-    from aslrun.lang.jsonata import (  # noqa: PLC0415 - heavy, loaded for JSONata states only
-        JsonataSyntaxError,
-        compile_expression,
-    )
-
-    for key, value in ctx.body.items():
-        if key in _SKIP_EXPRESSIONS:
-            continue
-        for path, text in _expressions(value, (*ctx.path, key)):
-            try:
-                ctx.pieces[path] = compile_expression(text)
-            except JsonataSyntaxError as exc:
-                ctx.pieces[path] = FAILED
-                yield error(path, f"Invalid JSONata expression {text!r}: {exc.message}", exc.code)
-
-
-def _expressions(value: Any, path: Loc) -> Iterator[tuple[Loc, str]]:
-    if is_expression(value):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            if key != "Comment":
-                yield from _expressions(item, (*path, key))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _expressions(item, (*path, i))
-
-
-def rule_assign(ctx: StateContext) -> Iterator[Diagnostic]:
-    if "Assign" not in ctx.body:
-        return
-    yield from check_assign(ctx.body["Assign"], (*ctx.path, "Assign"))
-
-
-def check_assign(assign: Any, path: Loc) -> Iterator[Diagnostic]:
-    if not isinstance(assign, dict) and not is_expression(assign):
-        yield error(path, "The field 'Assign' must be an object")
-        return
-    for key in assign if isinstance(assign, dict) else ():
-        name = key[:-2] if isinstance(key, str) and key.endswith(".$") else key
-        if not isinstance(name, str) or not _VARIABLE_NAME.match(name) or len(name) > 80:
-            yield error(
-                (*path, key),
-                f"Invalid variable name {name!r}: use letters, digits and "
-                "'_' (no '.' or '['), at most 80 characters",
-            )
-        elif name == "states":
-            yield error((*path, key), "'states' is reserved and cannot be assigned")
-
-
 STATE_RULES: Final[tuple[Callable[[StateContext], Iterator[Diagnostic]], ...]] = (
     rule_fields,
     rule_query_language,
@@ -554,9 +367,5 @@ STATE_RULES: Final[tuple[Callable[[StateContext], Iterator[Diagnostic]], ...]] =
     rule_type,
     rule_retry,
     rule_catch,
-    rule_paths,
-    rule_templates,
-    rule_no_path,
-    rule_jsonata,
-    rule_assign,
 )
+"""The rules about a state's fields and type; :mod:`.payloads` has those about its values."""

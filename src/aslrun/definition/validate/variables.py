@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
-from aslrun.definition.validate.states import is_expression, warning
+from aslrun.definition.validate.checks import is_expression, warning
 from aslrun.errors import Diagnostic
 
 __all__ = ["rule_variables"]
