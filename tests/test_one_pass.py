@@ -82,3 +82,31 @@ def test_builders_do_not_repeat_the_rules() -> None:
         "States": {"A": {"Type": "Pass", "InputPath": "$.[", "End": True}},
     }
     assert [d.location for d in iter_diagnostics(definition)] == ["$.States.A.InputPath"]
+
+
+def test_each_jsonata_expression_is_compiled_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from aslrun.lang import jsonata
+
+    calls: list[str] = []
+    real = jsonata.compile_expression
+
+    def counting(text: str) -> jsonata.Expression:
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(jsonata, "compile_expression", counting)
+    definition = {
+        "QueryLanguage": "JSONata",
+        "StartAt": "C",
+        "States": {
+            "C": {
+                "Type": "Choice",
+                "Choices": [{"Condition": "{% $states.input.n > 1 %}", "Next": "P"}],
+                "Default": "P",
+            },
+            "P": {"Type": "Pass", "Output": {"twice": "{% $states.input.n * 2 %}"}, "End": True},
+        },
+    }
+    sm = aslrun.load(definition)
+    assert sorted(calls) == ["{% $states.input.n * 2 %}", "{% $states.input.n > 1 %}"]
+    assert sm.run({"n": 3}).output == {"twice": 6}

@@ -58,6 +58,10 @@ class Build:
     machines: Mapping[Location, Machine]
     language: QueryLanguage
     problems: list[Diagnostic] = field(default_factory=list)
+    failed: tuple[Location, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.failed = tuple(loc for loc, piece in self.pieces.items() if piece is FAILED)
 
 
 def build_state(name: str, raw: Mapping[str, Any], where: Where, build: Build) -> State | None:
@@ -124,9 +128,9 @@ def _opt_path(raw: Any, where: Where, b: Build, *, reference: bool = False) -> O
 
 def _jsonata(raw: Any, name: str, where: Where, b: Build) -> Template:
     """A JSONata template; one whose expressions did not compile (reported) stays literal."""
-    if any(v is FAILED and loc[: len(where)] == where for loc, v in b.pieces.items()):
+    if any(loc[: len(where)] == where for loc in b.failed):
         return Template(raw, lambda scope: raw, True)
-    return compile_jsonata(raw, name, where, b.problems)
+    return compile_jsonata(raw, name, where, b.problems, b.pieces)
 
 
 def _payload(raw: Mapping[str, Any], key: str, where: Where, b: Build) -> Template | None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import sys
+from collections.abc import Callable
 from typing import Any, Final, Literal, TypeAlias
 
 from aslrun._json import JSON, dumps, json_type_name
@@ -384,18 +385,18 @@ def _copy(value: JSON) -> JSON:
 _Node: TypeAlias = tuple[str, Any]
 
 
-def _compile_node(value: JSON) -> tuple[_Node, bool]:
+def _compile_node(value: JSON, make: Callable[[str], Expression]) -> tuple[_Node, bool]:
     if isinstance(value, str):
         if is_expression(value):
-            return ("expr", compile_expression(value)), True
+            return ("expr", make(value)), True
         return ("lit", value), False
     if isinstance(value, dict):
-        items = [(str(k), *_compile_node(v)) for k, v in value.items()]
+        items = [(str(k), *_compile_node(v, make)) for k, v in value.items()]
         if not any(dynamic for _, _, dynamic in items):
             return ("lit", value), False
         return ("obj", tuple((k, node) for k, node, _ in items)), True
     if isinstance(value, list):
-        parts = [_compile_node(v) for v in value]
+        parts = [_compile_node(v, make) for v in value]
         if not any(dynamic for _, dynamic in parts):
             return ("lit", value), False
         return ("arr", tuple(node for node, _ in parts)), True
@@ -427,9 +428,11 @@ class Template:
     is_static: bool
     expression: Expression | None
 
-    def __init__(self, literal: JSON) -> None:
+    def __init__(
+        self, literal: JSON, make: Callable[[str], Expression] = compile_expression
+    ) -> None:
         self.literal = literal
-        self._node, dynamic = _compile_node(literal)
+        self._node, dynamic = _compile_node(literal, make)
         self.is_static = not dynamic
         self.expression = self._node[1] if self._node[0] == "expr" else None
 
@@ -443,9 +446,15 @@ class Template:
         return _evaluate_node(self._node, bindings, field)
 
 
-def compile_template(value: JSON) -> Template:
-    """Compile every expression inside ``value``. Raises :class:`JsonataSyntaxError`."""
-    return Template(value)
+def compile_template(
+    value: JSON, make: Callable[[str], Expression] = compile_expression
+) -> Template:
+    """Compile every expression inside ``value``. Raises :class:`JsonataSyntaxError`.
+
+    ``make`` compiles one expression; the load walk passes the expressions it has already
+    compiled, so none is compiled twice.
+    """
+    return Template(value, make)
 
 
 # --------------------------------------------------------------------------- typed results

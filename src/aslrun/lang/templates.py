@@ -263,12 +263,30 @@ def _random_of(scope: Scope) -> Any:
 # JSONata templates (Arguments, Output, Assign, Items, ...)
 
 
-def compile_jsonata(raw: JSON, field: str, where: Where, problems: list[Diagnostic]) -> Template:
-    """Compile a JSONata-mode template: ``{% ... %}`` strings at any depth are expressions."""
+def compile_jsonata(
+    raw: JSON, field: str, where: Where, problems: list[Diagnostic], pieces: Pieces | None = None
+) -> Template:
+    """Compile a JSONata-mode template: ``{% ... %}`` strings at any depth are expressions.
+
+    Expressions the load walk already compiled (in ``pieces``, under ``where``) are reused.
+    """
     from aslrun.lang import jsonata  # noqa: PLC0415  (heavy import, only for JSONata definitions)
 
+    known: dict[str, jsonata.Expression] | None = None
+
+    def make(text: str) -> jsonata.Expression:
+        nonlocal known
+        if known is None:  # the expressions compiled under this field, by their text
+            known = {
+                piece.text: piece
+                for loc, piece in (pieces or {}).items()
+                if isinstance(piece, jsonata.Expression) and loc[: len(where)] == where
+            }
+        found = known.get(text)
+        return found if found is not None else jsonata.compile_expression(text)
+
     try:
-        tmpl = jsonata.compile_template(raw)
+        tmpl = jsonata.compile_template(raw, make)
     except jsonata.JsonataSyntaxError as e:
         problems.append(Diagnostic(where, str(e), code=e.code))
         return Template(raw, lambda scope: raw, True)
