@@ -418,3 +418,26 @@ def test_a_task_without_the_pattern_has_no_token() -> None:
         "The JSONPath '$$.Task.Token' specified for the field 't.$' could not be found in "
         "the input '{}'"
     )
+
+
+def test_the_cli_says_which_task_waits_for_its_token(tmp_path: Any) -> None:
+    """A handler returning a value, as it would have for an old-style stand-in worker: the
+    run ends RUNNING (exit 1) and the CLI says how to answer the token."""
+    import io
+    import json
+
+    from aslrun.cli.app import run as cli_run
+
+    (tmp_path / "m.json").write_text(json.dumps(machine().definition), encoding="utf-8")
+    (tmp_path / "h.py").write_text(
+        'HANDLERS = {"Ask": lambda event: {"approved": True}}\n', encoding="utf-8"
+    )
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["run", str(tmp_path / "m.json"), "--handlers", str(tmp_path / "h.py")]
+    code = cli_run([*argv, "--input", '{"order": 7}'], out, err)
+    assert code == 1
+    assert err.getvalue() == (
+        "aslrun run: the Task 'Ask' is waiting for its task token: its handler is the "
+        "integration receiving the message; answer as the worker with "
+        "context.send_task_success(output, after=seconds) or context.send_task_failure(...)\n"
+    )

@@ -281,6 +281,8 @@ def run_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
         _report(machine, execution, args, stdout)
     for hint in hints.missing_handlers(execution.history, handlers, machine.function_aliases):
         stderr.write(f"aslrun run: {hint}\n")
+    for hint in hints.waiting_for_tokens(execution):
+        stderr.write(f"aslrun run: {hint}\n")
     return ExitCode.OK if execution.status == "SUCCEEDED" else ExitCode.EXECUTION_FAILED
 
 

@@ -11,10 +11,11 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
+from aslrun.api import Execution
 from aslrun.cli.timeline import event_state_names
 from aslrun.handlers.registry import ResourceRegistry, function_name_of
 
-__all__ = ["missing_handlers"]
+__all__ = ["missing_handlers", "waiting_for_tokens"]
 
 _SHOWN_KEYS: Final = 10
 _FAILED = {
@@ -96,3 +97,17 @@ def _hint(function: str, state: str, keys: list[str]) -> str:
         f"HANDLERS = {{{function!r}: fn}}, or decorate fn with @aslrun.handler({function!r}) "
         "(the state's name or a glob over the Resource match too)"
     )
+
+
+def waiting_for_tokens(execution: Execution) -> list[str]:
+    """One hint per ``.waitForTaskToken`` Task still waiting when the clock ran dry: as on
+    AWS, the handler's return value is the integration's response, not the callback."""
+    if execution.status != "RUNNING":
+        return []
+    return [
+        f"the Task '{state.name}' is waiting for its task token: its handler is the "
+        "integration receiving the message; answer as the worker with "
+        "context.send_task_success(output, after=seconds) or context.send_task_failure(...)"
+        for state in execution.current_states
+        if state.type == "Task"
+    ]
