@@ -1,8 +1,11 @@
 """The Task state: its input and parameters, the ``Invoke`` it yields, the events it records.
 
-The work itself is the invoker's (``aslrun.handlers.invoker`` calls a Python handler); the
-state records TaskScheduled before it and TaskSucceeded/Failed/TimedOut (or the
-LambdaFunction* events of a function ARN) from the answer."""
+The work itself is the invoker's (``aslrun.handlers.invoker`` calls a Python handler; a
+service queues an activity's task for ``get_activity_task``); the state records TaskScheduled
+before it (an activity's ActivityScheduled when the invoker takes it: a missing activity
+records none) and TaskSucceeded/Failed/TimedOut (LambdaFunction* for a function ARN,
+Activity* for an activity) from the answer.  ``.waitForTaskToken``: the answer is the
+callback's, so the result is its output as sent, for every integration."""
 
 from __future__ import annotations
 
