@@ -134,9 +134,9 @@ def test_a_callback_just_before_the_heartbeat_deadline_succeeds() -> None:
     assert succeeded["timestamp"] == datetime(2026, 12, 1, 9, 0, 4, 999000, tzinfo=timezone.utc)
 
 
-def test_a_handler_standing_for_the_worker_is_timed_out_at_the_heartbeat_deadline() -> None:
-    """The handler answers for the worker; working 10 s without a heartbeat (HeartbeatSeconds
-    3) times the task out at 3 s, as AWS does a silent worker."""
+def test_a_handler_sleeping_past_the_heartbeat_deadline_is_timed_out_there() -> None:
+    """The integration's handler spends 10 s sending the message without a heartbeat
+    (HeartbeatSeconds 3): the task times out at 3 s, before TaskSubmitted."""
 
     def worker(event: Any, context: Any) -> str:
         context.sleep(10)
