@@ -14,6 +14,7 @@ from aslrun.definition.loader import load_definition
 from aslrun.definition.model import Machine
 from aslrun.definition.validate import load_model
 from aslrun.errors import DefinitionError, Diagnostic, InvalidExecutionInput
+from aslrun.handlers.invoker import HANDLER_INVOKER
 from aslrun.handlers.registry import ResourceRegistry, require_freezegun
 from aslrun.runtime.clock import VirtualClock, to_datetime
 from aslrun.runtime.execution import (
@@ -24,11 +25,13 @@ from aslrun.runtime.execution import (
     launch,
 )
 from aslrun.runtime.history import MAX_EVENTS, History
+from aslrun.runtime.invoke import Invoker
 from aslrun.runtime.progress import RunningState, running_states
 
 __all__ = ["Execution", "StateMachine", "load"]
 
 Source = Mapping[str, Any] | str | os.PathLike[str]
+MockSource = Any  # a mock configuration: aslrun.toolkit.mockconfig.MockConfig, dict, text, path
 
 
 class Execution(ExecutionCore):
@@ -149,12 +152,19 @@ class StateMachine:
         seed: int | None = None,
         freeze_time: bool = False,
         max_events: int = MAX_EVENTS,
+        mock_config: MockSource | None = None,
+        test_case: str | None = None,
+        mock_validation: str = "STRICT",
     ) -> Execution:
         """Start an execution on ``clock`` and return it RUNNING; the clock's scheduler runs it.
 
         ``freeze_time=True`` (needs freezegun) makes handlers that call ``datetime.now()`` or
         ``time.time()`` see the simulated time of their call.  ``max_events``: the history
         quota (AWS: 25,000 events; the execution fails when it would record more).
+        ``mock_config`` (a Step Functions Local mock file: path, JSON text, dict or
+        ``MockConfig``) and ``test_case``: the Task states that test case lists answer with its
+        mocked responses, checked against the services' response shapes in
+        ``mock_validation`` mode (STRICT, PRESENT or NONE).
         """
         _check_handlers(handlers)
         check_max_events(max_events)
@@ -162,7 +172,11 @@ class StateMachine:
             handlers if isinstance(handlers, ResourceRegistry) else ResourceRegistry(handlers)
         )
         options = ExecutionOptions(
-            seed=seed, freeze_time=freeze_time, aliases=self.function_aliases, max_events=max_events
+            seed=seed,
+            freeze_time=freeze_time,
+            aliases=self.function_aliases,
+            max_events=max_events,
+            invoker=self._mock_invoker(mock_config, test_case, mock_validation),
         )
         return self._start(
             input,
@@ -209,6 +223,17 @@ class StateMachine:
         )
         return execution
 
+    def _mock_invoker(
+        self, mock_config: MockSource | None, test_case: str | None, validation: str
+    ) -> Invoker | None:
+        if mock_config is None and test_case is None:
+            return None
+        from aslrun.toolkit.mocking import mock_invoker  # noqa: PLC0415 - loaded on use
+
+        return mock_invoker(
+            self.name, self.machine, mock_config, test_case, validation, HANDLER_INVOKER
+        )
+
     def _identity(self, name: str, seed: int | None) -> Identity:
         return Identity(
             name=name,
@@ -237,6 +262,9 @@ class StateMachine:
         seed: int | None = None,
         freeze_time: bool = False,
         max_events: int = MAX_EVENTS,
+        mock_config: MockSource | None = None,
+        test_case: str | None = None,
+        mock_validation: str = "STRICT",
     ) -> Execution:
         """Run an execution to its end on ``clock`` (a fresh VirtualClock by default).
 
@@ -251,6 +279,9 @@ class StateMachine:
             seed=seed,
             freeze_time=freeze_time,
             max_events=max_events,
+            mock_config=mock_config,
+            test_case=test_case,
+            mock_validation=mock_validation,
         )
         while not execution.done and clock.step():
             pass

@@ -226,6 +226,36 @@ def _add_run_loading(cmd: argparse.ArgumentParser) -> None:
         action="store_true",
         help="handlers calling datetime.now()/time.time() see the simulated time (freezegun)",
     )
+    _add_run_mocks(cmd)
+
+
+def _add_run_mocks(cmd: argparse.ArgumentParser) -> None:
+    """Step Functions Local mock files: which file, which test case, how strictly checked."""
+    cmd.add_argument(
+        "--mock-config",
+        metavar="FILE",
+        help="a Step Functions Local mock configuration (MockConfigFile.json); default: the "
+        "SFN_MOCK_CONFIG environment variable's file",
+    )
+    cmd.add_argument(
+        "--test-case",
+        metavar="NAME",
+        help="run under this test case of the mock configuration (its Task states answer "
+        "with their mocked responses)",
+    )
+    cmd.add_argument(
+        "--mock-validation",
+        choices=("STRICT", "PRESENT", "NONE"),
+        default="STRICT",
+        help="check mocked results against the service's response shape (needs "
+        "aslrun[botocore] unless NONE; default: STRICT)",
+    )
+    cmd.add_argument(
+        "--machine-name",
+        metavar="NAME",
+        help="the state machine's name (its ARN, and its entry in the mock configuration); "
+        "default: the file's name for it, else StateMachine",
+    )
 
 
 # -- aslrun run --------------------------------------------------------------------------------
@@ -242,8 +272,10 @@ def run_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
         name = inputs.execution_name(args.name)
         input_value = inputs.execution_input(args.input, args.input_file)
         handlers = inputs.handlers(args.handlers)
+        mock_config = _mock_config(args, os.environ)
         machine = load(
             args.definition,
+            name=args.machine_name,
             state_machine=args.state_machine,
             substitutions=inputs.substitutions(args.sub),
             stage=args.stage,
@@ -266,6 +298,9 @@ def run_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
             name=name,
             seed=args.seed,
             freeze_time=args.freeze_time,
+            mock_config=mock_config,
+            test_case=args.test_case,
+            mock_validation=args.mock_validation,
         )
     except InvalidExecutionInput as exc:  # e.g. over 256 KiB: refused before anything runs
         source = "--input" if args.input is not None else f"--input-file {args.input_file}"
@@ -284,6 +319,20 @@ def run_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
     for hint in hints.waiting_for_tokens(execution):
         stderr.write(f"aslrun run: {hint}\n")
     return ExitCode.OK if execution.status == "SUCCEEDED" else ExitCode.EXECUTION_FAILED
+
+
+def _mock_config(args: argparse.Namespace, environ: Mapping[str, str]) -> str | None:
+    """--mock-config, else SFN_MOCK_CONFIG (used, as by Step Functions Local, only with a
+    test case)."""
+    path = args.mock_config or (environ.get("SFN_MOCK_CONFIG") if args.test_case else None)
+    if args.test_case and not path:
+        raise inputs.UsageError(
+            "--test-case needs a mock configuration: --mock-config FILE or the "
+            "SFN_MOCK_CONFIG environment variable"
+        )
+    if path and not args.test_case:
+        raise inputs.UsageError("--mock-config needs --test-case NAME (which test case to run)")
+    return path or None
 
 
 def _require_freezegun() -> None:

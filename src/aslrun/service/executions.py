@@ -19,6 +19,7 @@ from aslrun.service.errors import (
 from aslrun.service.inputs import check_text, parse_input
 from aslrun.service.lifecycle import abort, launch
 from aslrun.service.machines import check_enum, machine_record
+from aslrun.service.mocks import split_test_case
 from aslrun.service.names import check_name, execution_arn, parse_arn
 from aslrun.service.paging import check_max_results, decode_token, encode_token
 from aslrun.service.store import ExecutionRecord, ServiceState
@@ -84,7 +85,8 @@ class ExecutionsAPI:
         the execution has ended.  Express names need not be unique (the ARN carries an id).
         """
         s = self._s
-        record = machine_record(s, stateMachineArn)
+        arn, case = split_test_case(stateMachineArn, s.mocks)  # arn#TestCase (SFN Local)
+        record = machine_record(s, arn)
         if name is not None:
             check_name(name)
         check_text("traceHeader", traceHeader, 256)
@@ -99,7 +101,7 @@ class ExecutionsAPI:
                 if ex.status == "RUNNING" and existing.input_text == text:
                     return {"executionArn": arn, "startDate": ex.start_date}
                 raise ExecutionAlreadyExists(f"Execution Already Exists: '{arn}'")
-        entry = launch(s, record, value, text, name or s.uuid(), traceHeader)
+        entry = launch(s, record, value, text, name or s.uuid(), traceHeader, case)
         ex = entry.execution
         return {"executionArn": ex.arn, "startDate": ex.start_date}
 
@@ -116,7 +118,8 @@ class ExecutionsAPI:
         FAILED or TIMED_OUT).  The shared clock runs meanwhile, at most five simulated
         minutes (the Express limit), after which the execution is TIMED_OUT."""
         s = self._s
-        record = machine_record(s, stateMachineArn)
+        arn, case = split_test_case(stateMachineArn, s.mocks)
+        record = machine_record(s, arn)
         if record.type != "EXPRESS":
             raise StateMachineTypeNotSupported(_NOT_SUPPORTED)
         if name is not None:
@@ -126,7 +129,7 @@ class ExecutionsAPI:
         text, value = parse_input(input)
         if record.status == "DELETING":
             raise StateMachineDeleting(f"State Machine is being deleted: '{record.arn}'")
-        entry = launch(s, record, value, text, name or s.uuid(), traceHeader)
+        entry = launch(s, record, value, text, name or s.uuid(), traceHeader, case)
         ex = entry.execution
         clock = s.clock
         deadline = clock.now() + EXPRESS_MAX_SECONDS

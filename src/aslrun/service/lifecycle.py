@@ -13,9 +13,16 @@ __all__ = ["abort", "launch"]
 
 
 def launch(
-    s: ServiceState, record: MachineRecord, value: Any, text: str, name: str, trace: str | None
+    s: ServiceState,
+    record: MachineRecord,
+    value: Any,
+    text: str,
+    name: str,
+    trace: str | None,
+    test_case: str | None = None,
 ) -> ExecutionRecord:
-    """Start an execution of the machine's current version on the service's clock."""
+    """Start an execution of the machine's current version on the service's clock
+    (under a Step Functions Local ``test_case`` of the service's mock configuration)."""
     version = record.version
     sm = version.machine
     options = ExecutionOptions(
@@ -25,6 +32,9 @@ def launch(
         max_events=s.max_events,
         invoker=s.invoker,
     )
+    mocked = None if s.mocks is None else s.mocks.invoker(record, test_case, s.invoker)
+    if mocked is not None:  # a Step Functions Local test case answers its mocked states
+        options.invoker = mocked
     execution = sm._start(value, clock=s.clock, registry=s.registry, name=name, options=options)
     entry = ExecutionRecord(next(s.seq), execution, record, version, text, trace)
     s.executions[execution.arn] = entry

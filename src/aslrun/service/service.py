@@ -7,6 +7,7 @@ move the shared clock.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
@@ -21,6 +22,7 @@ from aslrun.service.errors import ExecutionDoesNotExist
 from aslrun.service.executions import ExecutionsAPI
 from aslrun.service.hooks import ActivityInvoker, RuntimeHooks
 from aslrun.service.machines import MachinesAPI, check_enum
+from aslrun.service.mocks import ServiceMocks
 from aslrun.service.store import ServiceState, Subscriber
 from aslrun.service.timing import TimeArgumentError, to_epoch, to_seconds
 
@@ -36,7 +38,10 @@ class StepFunctions(MachinesAPI, ExecutionsAPI, ActivitiesAPI):
     handlers, as for ``StateMachine.run``.  ``seed``: generated names, Express execution ids
     and each execution's randomness follow from it.  ``max_events``: the history quota
     (AWS: 25,000).  ``history``: how much history to keep (``"full"``, ``"summary"``,
-    ``"none"``).
+    ``"none"``).  ``mock_config``: a Step Functions Local mock configuration (path, JSON text,
+    dict); None reads the ``SFN_MOCK_CONFIG`` environment variable.  An execution started with
+    ``stateMachineArn=arn + "#TestCase"`` (or any, given ``test_case``) runs under that test
+    case; ``mock_validation`` (STRICT, PRESENT, NONE) checks its mocked results.
     """
 
     exceptions = errors
@@ -52,6 +57,9 @@ class StepFunctions(MachinesAPI, ExecutionsAPI, ActivitiesAPI):
         account: str = "123456789012",
         max_events: int = 25000,
         history: str = "full",
+        mock_config: Any = None,
+        test_case: str | None = None,
+        mock_validation: str = "STRICT",
     ) -> None:
         check_enum("history", history, HISTORY_MODES)
         check_max_events(max_events)
@@ -66,6 +74,8 @@ class StepFunctions(MachinesAPI, ExecutionsAPI, ActivitiesAPI):
         )
         self._s.invoker = ActivityInvoker(self._s, self._s.invoker)
         self._hooks = RuntimeHooks(self._s)
+        # SFN_MOCK_CONFIG is read here, once, as Step Functions Local reads it at start-up.
+        self._s.mocks = ServiceMocks.make(mock_config, test_case, mock_validation, os.environ)
 
     def __repr__(self) -> str:
         s = self._s

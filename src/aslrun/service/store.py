@@ -9,13 +9,16 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aslrun.api import Execution, StateMachine
 from aslrun.handlers.invoker import HANDLER_INVOKER
 from aslrun.handlers.registry import ResourceRegistry
 from aslrun.runtime.clock import VirtualClock
 from aslrun.runtime.invoke import Invocation, Invoker, TokenTable
+
+if TYPE_CHECKING:
+    from aslrun.service.mocks import ServiceMocks
 
 __all__ = [
     "ActivityRecord",
@@ -103,6 +106,7 @@ class ServiceState:
         self.activities: dict[str, ActivityRecord] = {}
         self.subscribers: list[Subscriber] = []
         self.seq = itertools.count(1)
+        self.mocks: ServiceMocks | None = None  # Step Functions Local test cases (mocks.py)
 
     def uuid(self) -> str:
         """A UUID from the service's random source: the same seed gives the same names."""
