@@ -98,6 +98,9 @@ READERS: dict[str, dict[str, Any]] = {
 @given(value=json_values)
 def test_any_input_ends_the_execution_without_a_python_error(name: str, value: Any) -> None:
     ex = aslrun.load(READERS[name]).run(value)
+    if ex.status == "TIMED_OUT":  # a Wait past a Standard execution's one-year limit
+        assert name == "wait"
+        return
     assert ex.status in ("SUCCEEDED", "FAILED")
     if ex.status == "FAILED":
         assert ex.error is not None and ex.error.startswith("States.")
