@@ -235,9 +235,10 @@ def _fail(raw: Mapping[str, Any], where: Where, b: Build, c: dict[str, Any]) -> 
     fields: dict[str, Any] = {}
     for key, attr in (("Error", "error"), ("Cause", "cause")):
         value = raw.get(key)
-        if b.language == "JSONata" and isinstance(value, str):
-            value = _jsonata(value, key, (*where, key), b)
-        fields[attr] = value
+        if isinstance(value, str):
+            fields[attr] = (
+                _jsonata(value, key, (*where, key), b) if b.language == "JSONata" else value
+            )
     for key, attr in (("ErrorPath", "error_path"), ("CausePath", "cause_path")):
         if key in raw:
             fields[attr] = compile_dynamic_value(raw[key], key, (*where, key), b.problems, b.pieces)

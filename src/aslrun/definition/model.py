@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 from aslrun._json import JSON
 from aslrun.handlers.registry import ResourceInfo, describe_resource
+from aslrun.lang.choice import ChoiceRule
 from aslrun.lang.dynamic import Dynamic
 from aslrun.lang.templates import NULL, OptPath, Template
 
@@ -105,7 +106,7 @@ class TaskState(StateBase):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ChoiceState(StateBase):
-    choices: tuple[Any, ...] = ()  # choice.ChoiceRule
+    choices: tuple[ChoiceRule, ...] = ()
     default: str | None = None
 
 
@@ -121,10 +122,10 @@ class SucceedState(StateBase):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FailState(StateBase):
-    error: Any = None  # str, or a JSONata Template
-    error_path: Any = None  # Path or intrinsic
-    cause: Any = None
-    cause_path: Any = None
+    error: str | Template | None = None  # a JSONata state's Error/Cause: a Template
+    error_path: Template | None = None  # a path or an intrinsic function call
+    cause: str | Template | None = None
+    cause_path: Template | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -142,17 +143,17 @@ class MapState(StateBase):
     processor: Machine | None = None
     mode: Literal["INLINE", "DISTRIBUTED"] = "INLINE"
     items_path: OptPath = None
-    items: Any = None  # JSONata Items: a Template
+    items: Template | None = None  # JSONata Items
     item_selector: Template | None = None
     parameters: Template | None = None  # legacy Parameters (alias of ItemSelector)
     max_concurrency: Dynamic | None = None  # absent: 0, no limit
     tolerated_failure_percentage: Dynamic | None = None
     tolerated_failure_count: Dynamic | None = None
-    item_reader: Mapping[str, Any] | None = None
+    item_reader: Mapping[str, JSON] | None = None
     item_reader_params: Template | None = None
-    item_batcher: Mapping[str, Any] | None = None
+    item_batcher: Mapping[str, JSON] | None = None
     batch_input: Template | None = None
-    result_writer: Mapping[str, Any] | None = None
+    result_writer: Mapping[str, JSON] | None = None
     result_writer_params: Template | None = None
     label: str | None = None
     result_selector: Template | None = None
