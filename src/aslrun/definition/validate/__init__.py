@@ -8,23 +8,30 @@ Codes are those of AWS's ValidateStateMachineDefinition where AWS has one
 ``DUPLICATE_STATE_NAME``, ``INVALID_STATE_NAME``, ``INVALID_RESOURCE``, ``TOO_DEEPLY_NESTED``,
 ``NO_DOLLAR``, ``NO_PATH``, ``PASS_RESULT_IS_STATIC`` ...).
 
-The per-state rules live in :mod:`.states` and :mod:`.choice`; this module walks
-(sub)machines and checks what spans states: transitions, reachability, terminal
-states, unique names, nesting and variables.
+This module is the one load walk (:func:`load_model`): it enters each (sub)machine, runs the
+machine rules (:mod:`.machine`: fields, names, transitions, terminal states), checks each
+state with :data:`RULES` (:mod:`.states`, :mod:`.retry_catch`, :mod:`.payloads`,
+:mod:`.choice`), which compile what they check, then builds the state from those compiled
+pieces (:mod:`aslrun.definition.builders`).  Variables are checked last (:mod:`.variables`).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Generator, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 from aslrun.definition.builders import Build, build_state
 from aslrun.definition.loader import Source, load_definition
 from aslrun.definition.model import Machine, State
-from aslrun.definition.validate.checks import JSONATA, JSONPATH, StateContext, check_int, error
+from aslrun.definition.validate.checks import JSONATA, JSONPATH, StateContext, error
 from aslrun.definition.validate.choice import rule_choice
+from aslrun.definition.validate.machine import (
+    Scope,
+    graph,
+    machine_fields,
+    processor_config,
+    state_name,
+)
 from aslrun.definition.validate.payloads import (
     rule_assign,
     rule_jsonata,
@@ -52,27 +59,6 @@ RULES: Final[tuple[Callable[[StateContext], Iterator[Diagnostic]], ...]] = (
     rule_choice,
 )
 """Every per-state rule, in the order they report."""
-
-_MACHINE_FIELDS: Final[Mapping[str, frozenset[str]]] = {
-    "root": frozenset(
-        {"StartAt", "States", "Comment", "Version", "TimeoutSeconds", "QueryLanguage"}
-    ),
-    "branch": frozenset({"StartAt", "States", "Comment", "QueryLanguage"}),
-    "processor": frozenset({"StartAt", "States", "Comment", "ProcessorConfig"}),
-}
-_TERMINAL_TYPES = ("Succeed", "Fail")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-@dataclass(frozen=True)
-class _Scope:
-    """Where the walk is: a state machine or sub-machine (a Parallel branch, a Map processor)."""
-
-    body: Mapping[str, Any]
-    path: Loc
-    top_language: str
-    depth: int
-    kind: Literal["root", "branch", "processor"]
 
 
 def validate(source: Source, **load_options: Any) -> list[Diagnostic]:
@@ -104,7 +90,7 @@ def load_model(definition: Mapping[str, Any]) -> tuple[Machine, list[Diagnostic]
     top = definition.get("QueryLanguage", JSONPATH)
     language = JSONATA if top == JSONATA else JSONPATH
     found: list[Diagnostic] = []
-    walk = _machine(_Scope(definition, (), language, 0, "root"), {})
+    walk = _machine(Scope(definition, (), language, 0, "root"), {})
     while True:
         try:
             found.append(next(walk))
@@ -115,8 +101,8 @@ def load_model(definition: Mapping[str, Any]) -> tuple[Machine, list[Diagnostic]
     return machine, found
 
 
-def _machine(machine: _Scope, names: dict[str, Loc]) -> Generator[Diagnostic, None, Machine]:
-    yield from _machine_fields(machine)
+def _machine(machine: Scope, names: dict[str, Loc]) -> Generator[Diagnostic, None, Machine]:
+    yield from machine_fields(machine)
     built: dict[str, State] = {}
     states = machine.body.get("States")
     if isinstance(states, dict):
@@ -124,16 +110,16 @@ def _machine(machine: _Scope, names: dict[str, Loc]) -> Generator[Diagnostic, No
             model = yield from _state(machine, name, state, names)
             if model is not None:
                 built[str(name)] = model
-        yield from _graph(machine, states)
+        yield from graph(machine, states)
     return _machine_model(machine, built)
 
 
 def _state(
-    machine: _Scope, name: Any, state: Any, names: dict[str, Loc]
+    machine: Scope, name: Any, state: Any, names: dict[str, Loc]
 ) -> Generator[Diagnostic, None, State | None]:
     """Check one state with every rule, then build it from what the rules compiled."""
     path = (*machine.path, "States", str(name))
-    yield from _state_name(name, path, names)
+    yield from state_name(name, path, names)
     if not isinstance(state, dict):
         yield error(path, "A state must be an object")
         return None
@@ -159,7 +145,7 @@ def _state(
     return model
 
 
-def _machine_model(machine: _Scope, states: dict[str, State]) -> Machine:
+def _machine_model(machine: Scope, states: dict[str, State]) -> Machine:
     body = machine.body
     start, timeout, comment = body.get("StartAt"), body.get("TimeoutSeconds"), body.get("Comment")
     return Machine(
@@ -179,55 +165,8 @@ def _language(state: Mapping[str, Any], top: str) -> str:
     return JSONPATH if state["QueryLanguage"] == JSONPATH else JSONATA
 
 
-def _machine_fields(machine: _Scope) -> Iterator[Diagnostic]:
-    body, path = machine.body, machine.path
-    for key in body:
-        if key not in _MACHINE_FIELDS[machine.kind]:
-            yield error((*path, key), f"Field '{key}' is not supported")
-    if not isinstance(body.get("StartAt"), str):
-        yield error((*path, "StartAt"), "The field 'StartAt' is required (a state name)")
-    states = body.get("States")
-    if not isinstance(states, dict) or not states:
-        yield error((*path, "States"), "The field 'States' must be a non-empty object")
-    if "Comment" in body and not isinstance(body["Comment"], str):
-        yield error((*path, "Comment"), "The field 'Comment' must be a string")
-    if machine.kind == "root":
-        if "Version" in body and not isinstance(body["Version"], str):
-            yield error(("Version",), "The field 'Version' must be a string")
-        if "TimeoutSeconds" in body:
-            yield from check_int(None, body["TimeoutSeconds"], ("TimeoutSeconds",), 1)
-        if "QueryLanguage" in body and body["QueryLanguage"] not in (JSONPATH, JSONATA):
-            yield error(
-                ("QueryLanguage",), "The field 'QueryLanguage' must be 'JSONPath' or 'JSONata'"
-            )
-
-
-def _state_name(name: Any, path: Loc, names: dict[str, Loc]) -> Iterator[Diagnostic]:
-    if not isinstance(name, str):
-        yield error(path, f"State name {name!r} must be a string", "INVALID_STATE_NAME")
-        return
-    if not 0 < len(name) <= 80:
-        yield error(
-            path,
-            f"State name must be 1 to 80 characters (this one has {len(name)})",
-            "INVALID_STATE_NAME",
-        )
-    elif _CONTROL.search(name):
-        yield error(path, "State name must not contain control characters", "INVALID_STATE_NAME")
-    if name in names:
-        where = ".".join(str(p) for p in names[name])
-        yield error(
-            path,
-            f"State name '{name}' is used more than once (also at $.{where}); "
-            "names must be unique across the whole state machine",
-            "DUPLICATE_STATE_NAME",
-        )
-    else:
-        names[name] = path
-
-
 def _children(
-    ctx: StateContext, machine: _Scope, names: dict[str, Loc]
+    ctx: StateContext, machine: Scope, names: dict[str, Loc]
 ) -> Generator[Diagnostic, None, dict[Loc, Machine]]:
     """Check and build a Parallel's branches or a Map's item processor."""
     built: dict[Loc, Machine] = {}
@@ -252,97 +191,7 @@ def _children(
             )
         else:
             if kind == "processor":
-                yield from _processor_config(sub.get("ProcessorConfig"), path)
-            child = _Scope(sub, path, machine.top_language, machine.depth + 1, kind)
+                yield from processor_config(sub.get("ProcessorConfig"), path)
+            child = Scope(sub, path, machine.top_language, machine.depth + 1, kind)
             built[path] = yield from _machine(child, names)
     return built
-
-
-def _processor_config(config: Any, path: Loc) -> Iterator[Diagnostic]:
-    if config is None:
-        return
-    here = (*path, "ProcessorConfig")
-    if not isinstance(config, dict):
-        yield error(here, "The field 'ProcessorConfig' must be an object")
-        return
-    if config.get("Mode", "INLINE") not in ("INLINE", "DISTRIBUTED"):
-        yield error((*here, "Mode"), "The field 'Mode' must be 'INLINE' or 'DISTRIBUTED'")
-    if "ExecutionType" in config and config["ExecutionType"] not in ("STANDARD", "EXPRESS"):
-        yield error(
-            (*here, "ExecutionType"), "The field 'ExecutionType' must be 'STANDARD' or 'EXPRESS'"
-        )
-
-
-# -- transitions ---------------------------------------------------------------------
-
-
-def _targets(state: Mapping[str, Any], path: Loc) -> Iterator[tuple[Loc, str]]:
-    """Every state name a state may transition to, with where it is written."""
-    if isinstance(state.get("Next"), str):
-        yield (*path, "Next"), state["Next"]
-    if state.get("Type") == "Choice":
-        if isinstance(state.get("Default"), str):
-            yield (*path, "Default"), state["Default"]
-        choices = state.get("Choices")
-        for i, rule in enumerate(choices if isinstance(choices, list) else []):
-            if isinstance(rule, dict) and isinstance(rule.get("Next"), str):
-                yield (*path, "Choices", i, "Next"), rule["Next"]
-    catch = state.get("Catch")
-    if state.get("Type") in ("Task", "Parallel", "Map") and isinstance(catch, list):
-        for i, catcher in enumerate(catch):
-            if isinstance(catcher, dict) and isinstance(catcher.get("Next"), str):
-                yield (*path, "Catch", i, "Next"), catcher["Next"]
-
-
-def _graph(machine: _Scope, states: Mapping[str, Any]) -> Iterator[Diagnostic]:
-    """MISSING_TRANSITION_TARGET (dangling targets, unreachable states), MISSING_END_STATE."""
-    edges: dict[str, list[str]] = {}
-    inner = machine.kind != "root"
-    for name, state in states.items():
-        if not isinstance(state, dict):
-            continue
-        edges[name] = []
-        for path, target in _targets(state, (*machine.path, "States", str(name))):
-            if target in states:
-                edges[name].append(target)
-            else:
-                hint = (
-                    " (a transition cannot leave its Parallel branch or Map processor)"
-                    if inner
-                    else ""
-                )
-                yield error(
-                    path, f"Missing 'Next' target: {target}{hint}", "MISSING_TRANSITION_TARGET"
-                )
-    start = machine.body.get("StartAt")
-    if isinstance(start, str) and start not in states:
-        yield error(
-            (*machine.path, "StartAt"),
-            f"Missing 'StartAt' target: {start}",
-            "MISSING_TRANSITION_TARGET",
-        )
-    if not any(
-        isinstance(s, dict) and (s.get("End") is True or s.get("Type") in _TERMINAL_TYPES)
-        for s in states.values()
-    ):
-        yield error(machine.path, "Workflow has no terminal state", "MISSING_END_STATE")
-        return
-    if isinstance(start, str) and start in states:
-        reached = _reachable(start, edges)
-        for name in states:
-            if name not in reached:
-                yield error(
-                    (*machine.path, "States", str(name)),
-                    f'State "{name}" is not reachable.',
-                    "MISSING_TRANSITION_TARGET",
-                )
-
-
-def _reachable(start: str, edges: Mapping[str, list[str]]) -> set[str]:
-    reached, todo = {start}, [start]
-    while todo:
-        for target in edges.get(todo.pop(), []):
-            if target not in reached:
-                reached.add(target)
-                todo.append(target)
-    return reached
