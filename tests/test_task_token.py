@@ -441,3 +441,32 @@ def test_the_cli_says_which_task_waits_for_its_token(tmp_path: Any) -> None:
         "integration receiving the message; answer as the worker with "
         "context.send_task_success(output, after=seconds) or context.send_task_failure(...)\n"
     )
+
+
+def test_heartbeat_seconds_path() -> None:
+    """Recorded on AWS (test_heartbeat_path_timeout): HeartbeatSecondsPath 5 is recorded as
+    heartbeatInSeconds 5, and a silent worker times the task out as States.Timeout."""
+    sm = aslrun.load(
+        {
+            "StartAt": "Ask",
+            "States": {
+                "Ask": {
+                    "Type": "Task",
+                    "Resource": SQS,
+                    "Parameters": {"MessageBody.$": "$$.Task.Token"},
+                    "HeartbeatSecondsPath": "$.HeartbeatSecondsPath",
+                    "TimeoutSeconds": 600,
+                    "End": True,
+                }
+            },
+        }
+    )
+    ex = sm.run(
+        {"HeartbeatSecondsPath": 5},
+        handlers={"Ask": lambda e: {}},
+        clock=aslrun.VirtualClock(start=T0),
+    )
+    scheduled = ex.history[2]["taskScheduledEventDetails"]
+    assert (scheduled["heartbeatInSeconds"], scheduled["timeoutInSeconds"]) == (5, 600)
+    assert events(ex)[-2:] == [("TaskTimedOut", 5), ("ExecutionFailed", 5)]
+    assert ex.history[-1]["executionFailedEventDetails"] == {"error": "States.Timeout"}
