@@ -158,7 +158,7 @@ class History:
     failure ends the child.  Once refused, later events are dropped silently.
     """
 
-    __slots__ = ("events", "limit", "listener", "on_limit", "overflowed")
+    __slots__ = ("events", "forgotten", "limit", "listener", "on_limit", "overflowed")
 
     def __init__(self, limit: int = MAX_EVENTS) -> None:
         self.events: list[HistoryEvent] = []
@@ -166,6 +166,7 @@ class History:
         self.limit = limit
         self.on_limit: Callable[[], None] | None = None
         self.overflowed = False
+        self.forgotten = 0  # events dropped by ``forget`` (a service's history retention)
 
     def add(
         self, timestamp: float, type: str, previous: int, details: dict[str, Any] | None = None
@@ -189,8 +190,15 @@ class History:
             raise HistoryLimitReached(self.on_limit)
         raise StatesError("States.Runtime", history_limit_cause(self.limit))
 
+    def forget(self) -> None:
+        """Drop the events (they stay counted in ``len``): an ended execution under a
+        service's ``history="summary"`` or ``"none"`` retention."""
+        self.forgotten += len(self.events)
+        self.events = []
+        self.listener = self.on_limit = None
+
     def __len__(self) -> int:
-        return len(self.events)
+        return self.forgotten + len(self.events)
 
     def __iter__(self) -> Iterator[HistoryEvent]:
         return iter(self.events)

@@ -3,6 +3,7 @@ GetExecutionHistory, DescribeStateMachineForExecution."""
 
 from __future__ import annotations
 
+import bisect
 import math
 from typing import Any
 
@@ -101,6 +102,9 @@ class ExecutionsAPI:
                 if ex.status == "RUNNING" and existing.input_text == text:
                     return {"executionArn": arn, "startDate": ex.start_date}
                 raise ExecutionAlreadyExists(f"Execution Already Exists: '{arn}'")
+            if s.retention.taken(arn):  # ended and gone (history="none"), its name taken
+                raise ExecutionAlreadyExists(f"Execution Already Exists: '{arn}'")
+            s.retention.reserve(arn)
         entry = launch(s, record, value, text, name or s.uuid(), traceHeader, case)
         ex = entry.execution
         return {"executionArn": ex.arn, "startDate": ex.start_date}
@@ -194,13 +198,7 @@ class ExecutionsAPI:
         before = math.inf
         if nextToken is not None:
             before = decode_token(nextToken, "ListExecutions", scope, max_length=3096)
-        chosen = [
-            r
-            for r in reversed(machine.executions)
-            if r.seq < before
-            and (statusFilter is None or r.execution.status == statusFilter)
-            and redriveFilter != "REDRIVEN"
-        ]
+        chosen = _newest_first(s, machine.executions, before, statusFilter, redriveFilter, size)
         out: dict[str, Any] = {"executions": [_list_item(r) for r in chosen[:size]]}
         if len(chosen) > size:
             out["nextToken"] = encode_token("ListExecutions", scope, chosen[size - 1].seq)
@@ -221,6 +219,11 @@ class ExecutionsAPI:
         if not isinstance(reverseOrder, bool):
             raise validation_error("reverseOrder", reverseOrder, "Member must be a boolean")
         record = execution_record(self._s, executionArn)
+        if record.execution.events.forgotten:
+            raise ValidationException(
+                f"The history of '{executionArn}' was not kept: the service keeps "
+                f"history={self._s.history_mode!r} (see StepFunctions(history=...))"
+            )
         events = record.execution.events.events
         scope = f"{record.execution.arn}|{int(reverseOrder)}"
         start = 0 if nextToken is None else decode_token(nextToken, "GetExecutionHistory", scope)
@@ -255,6 +258,30 @@ class ExecutionsAPI:
         if v.revision_id is not None:
             out["revisionId"] = v.revision_id
         return out
+
+
+def _newest_first(
+    s: ServiceState,
+    records: list[ExecutionRecord],
+    before: float,
+    status: str | None,
+    redrive: str | None,
+    size: int,
+) -> list[ExecutionRecord]:
+    """Up to ``size + 1`` records older than ``before`` (by seq), newest first: a page costs
+    what it returns, not what the machine has run (records are in seq order)."""
+    if redrive == "REDRIVEN":
+        return []
+    end = bisect.bisect_left(records, before, key=lambda r: r.seq)
+    live = s.executions
+    out: list[ExecutionRecord] = []
+    for i in range(end - 1, -1, -1):
+        r = records[i]
+        if (status is None or r.execution.status == status) and r.execution.arn in live:
+            out.append(r)
+            if len(out) > size:
+                break
+    return out
 
 
 def _list_item(record: ExecutionRecord) -> dict[str, Any]:

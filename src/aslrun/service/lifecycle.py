@@ -40,6 +40,7 @@ def launch(
     s.executions[execution.arn] = entry
     record.executions.append(entry)
     _observe(s, execution)
+    s.retention.launched(s, entry)
     return entry
 
 

@@ -20,15 +20,15 @@ from aslrun.service import errors
 from aslrun.service.activities import ActivitiesAPI
 from aslrun.service.errors import ExecutionDoesNotExist
 from aslrun.service.executions import ExecutionsAPI
+from aslrun.service.gc_policy import collecting_less
 from aslrun.service.hooks import ActivityInvoker, RuntimeHooks
 from aslrun.service.machines import MachinesAPI, check_enum
 from aslrun.service.mocks import ServiceMocks
+from aslrun.service.retention import MODES
 from aslrun.service.store import ServiceState, Subscriber
 from aslrun.service.timing import TimeArgumentError, to_epoch, to_seconds
 
 __all__ = ["StepFunctions"]
-
-HISTORY_MODES = ("full", "summary", "none")
 
 
 class StepFunctions(MachinesAPI, ExecutionsAPI, ActivitiesAPI):
@@ -61,7 +61,7 @@ class StepFunctions(MachinesAPI, ExecutionsAPI, ActivitiesAPI):
         test_case: str | None = None,
         mock_validation: str = "STRICT",
     ) -> None:
-        check_enum("history", history, HISTORY_MODES)
+        check_enum("history", history, MODES)
         check_max_events(max_events)
         self._s = ServiceState(
             clock=clock if clock is not None else VirtualClock(),
@@ -123,7 +123,9 @@ class StepFunctions(MachinesAPI, ExecutionsAPI, ActivitiesAPI):
     def advance(self, seconds: Any) -> datetime:
         """Move time forward by ``seconds`` (a number or a timedelta), running what falls due."""
         clock = self._s.clock
-        clock.run(until=clock.now() + to_seconds(seconds))
+        until = clock.now() + to_seconds(seconds)
+        with collecting_less():
+            clock.run(until=until)
         return self.now()
 
     def run_until(self, when: Any) -> datetime:
@@ -135,13 +137,15 @@ class StepFunctions(MachinesAPI, ExecutionsAPI, ActivitiesAPI):
             raise TimeArgumentError(
                 f"when: {self.now().isoformat()} has passed; time does not run backwards"
             )
-        clock.run(until=until)
+        with collecting_less():
+            clock.run(until=until)
         return self.now()
 
     def run(self) -> datetime:
         """Run until nothing is scheduled.  Executions waiting for a task token or an
         activity worker stay RUNNING."""
-        self._s.clock.run()
+        with collecting_less():
+            self._s.clock.run()
         return self.now()
 
     def step(self) -> bool:

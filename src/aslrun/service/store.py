@@ -16,6 +16,7 @@ from aslrun.handlers.invoker import HANDLER_INVOKER
 from aslrun.handlers.registry import ResourceRegistry
 from aslrun.runtime.clock import VirtualClock
 from aslrun.runtime.invoke import Invocation, Invoker, TokenTable
+from aslrun.service.retention import Retention
 
 if TYPE_CHECKING:
     from aslrun.service.mocks import ServiceMocks
@@ -101,6 +102,7 @@ class ServiceState:
         self.account = account
         self.max_events = max_events
         self.history_mode = history
+        self.retention = Retention(history)  # what is kept of an ended execution
         self.machines: dict[str, MachineRecord] = {}
         self.executions: dict[str, ExecutionRecord] = {}
         self.activities: dict[str, ActivityRecord] = {}
