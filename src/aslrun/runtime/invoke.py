@@ -128,6 +128,7 @@ class Invocation:
         "function_name",
         "heartbeat_seconds",
         "info",
+        "on_cancel",
         "params",
         "proc",
         "raw",
@@ -174,6 +175,7 @@ class Invocation:
         self._arming = False
         self._accepted = False
         self._early: Answer | None = None
+        self.on_cancel: Callable[[], None] | None = None  # the invoker's cleanup, if any
 
     @property
     def closed(self) -> bool:
@@ -257,6 +259,8 @@ class Invocation:
         if self.answered is None:
             self.answered = Answer(FAILED, None, StatesError("States.Aborted", ""))
             self._close()
+            if self.on_cancel is not None:
+                self.on_cancel()
 
     # -- the process side ----------------------------------------------------------------------
 

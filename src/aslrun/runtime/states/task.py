@@ -121,9 +121,9 @@ def _invoke(
             if err is not None and err.cause:
                 raise StateFailure("States.Runtime", err.cause)
             raise StatesError("States.Runtime", _no_handler(frame, state))
-        err = _not_found(frame, state, info, function_name)
-        if info.is_lambda_invoke:  # the task starts; Lambda answers 404 (test_no_such_function)
-            events.started()
+        err = _not_found(frame, state, info, function_name, params)
+        if info.is_lambda_invoke or _starts_execution(info):
+            events.started()  # the task starts; the service answers 404/400
     assert err is not None
     events.failed(err)
     raise err
@@ -207,10 +207,26 @@ class _TaskEvents:
 _EVENT_PREFIX = {"lambda": "LambdaFunction", "activity": "Activity"}
 
 
+def _starts_execution(info: ResourceInfo) -> bool:
+    return info.resource_type == "states" and info.resource.startswith("startExecution")
+
+
 def _not_found(
-    frame: Frame, state: TaskState, info: ResourceInfo, function_name: str | None
+    frame: Frame,
+    state: TaskState,
+    info: ResourceInfo,
+    function_name: str | None,
+    params: JSON,
 ) -> StatesError:
     rt = frame.rt
+    if _starts_execution(info):  # outside a service there is no other state machine
+        arn = params.get("StateMachineArn") if isinstance(params, dict) else None
+        return StatesError(
+            "StepFunctions.StateMachineDoesNotExistException",
+            f"State Machine Does Not Exist: '{arn}' (Service: AWSStepFunctions; Status Code: "
+            f"400; Error Code: StateMachineDoesNotExist; Request ID: "
+            f"{new_request_id(rt.random)}; Proxy: null)",
+        )
     if info.kind == "lambda" or info.is_lambda_invoke:
         named = state.resource if info.kind == "lambda" else function_name or ""
         arn = qualified_function_arn(named, rt.region, rt.account)
