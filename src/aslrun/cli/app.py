@@ -112,6 +112,9 @@ def _build_parser(stdout: TextIO, stderr: TextIO) -> _Parser:
     from aslrun.toolkit import cli_graph  # noqa: PLC0415 - the toolkit's command: aslrun graph
 
     cli_graph.register(commands)
+    from aslrun.toolkit import cli_test_state  # noqa: PLC0415 - aslrun test-state
+
+    cli_test_state.register(commands)
     for sub in {id(p): p for p in commands.choices.values()}.values():
         if isinstance(sub, _Parser):
             sub.streams = (stdout, stderr)

@@ -116,6 +116,13 @@ class StepFunctions(MachinesAPI, ExecutionsAPI, ActivitiesAPI):
 
         return unsubscribe
 
+    def test_state(self, **request: Any) -> dict[str, Any]:
+        """AWS's TestState, offline: one state run alone (see ``aslrun.toolkit.test_state``);
+        a Task without a mock calls this service's handlers."""
+        from aslrun.toolkit.test_state import service_test_state  # noqa: PLC0415
+
+        return service_test_state(self._s, request)
+
     # -- time ------------------------------------------------------------------------------
 
     def now(self) -> datetime:
