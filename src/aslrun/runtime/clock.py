@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import threading
 import time as _time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
@@ -93,10 +94,13 @@ class VirtualClock:
         """Run the next due callback; False when nothing is scheduled."""
         queue = self._queue
         while queue:
-            at, _, timer = heapq.heappop(queue)
+            at, _, timer = queue[0]
             if timer.cancelled:
+                heapq.heappop(queue)
                 continue
-            self._wait_until(at)
+            if not self._wait_until(at) or not queue or queue[0][2] is not timer:
+                continue  # woken (or another thread ran it): look at the queue again
+            heapq.heappop(queue)
             self._now = max(self._now, at)
             timer.callback()
             return True
@@ -110,10 +114,11 @@ class VirtualClock:
         while True:
             due = self.next_due()
             if due is None or (until is not None and due > until):
-                break
+                if until is None or until <= self._now or self._wait_until(until):
+                    break
+                continue  # woken before ``until``: something may have been scheduled
             self.step()
         if until is not None and until > self._now:
-            self._wait_until(until)
             self._now = until
 
     def advance(self, seconds: float | timedelta) -> None:
@@ -122,22 +127,44 @@ class VirtualClock:
             seconds = seconds.total_seconds()
         self.run(until=self._now + seconds)
 
-    def _wait_until(self, at: float) -> None:
-        """Virtual time does not wait."""
+    def _wait_until(self, at: float) -> bool:
+        """Wait for ``at``; False when woken before it.  Virtual time does not wait."""
+        return True
 
 
 class RealClock(VirtualClock):
-    """The same scheduler on wall-clock time: it waits for real before each due callback."""
+    """The same scheduler on wall-clock time: it waits for real before each due callback.
 
-    def __init__(self) -> None:
+    The wait is on ``wakeup``, a condition variable: ``wake()`` (and any ``schedule``) ends it
+    early, so a thread waiting for a far deadline picks up work scheduled meanwhile (a server's
+    request: a callback, a stop, a new execution).  ``lock``: the lock of that condition; a
+    service guarded by the same lock lets other threads in while the clock waits.
+    """
+
+    def __init__(self, *, lock: threading.RLock | None = None) -> None:
         super().__init__(_time.time())
+        self.wakeup = threading.Condition(lock if lock is not None else threading.RLock())
+        self._woken = False
 
     def now(self) -> float:
         self._now = max(self._now, _time.time())
         return self._now
 
-    def _wait_until(self, at: float) -> None:
-        delay = at - _time.time()
-        if delay > 0:
-            _time.sleep(delay)
-        self._now = max(self._now, _time.time())
+    def schedule(self, at: float, callback: Callable[[], None]) -> Timer:
+        timer = super().schedule(at, callback)
+        self.wake()
+        return timer
+
+    def wake(self) -> None:
+        """End a wait in progress (in any thread) so the queue is looked at again."""
+        with self.wakeup:
+            self._woken = True
+            self.wakeup.notify_all()
+
+    def _wait_until(self, at: float) -> bool:
+        with self.wakeup:
+            while (delay := at - _time.time()) > 0 and not self._woken:
+                self.wakeup.wait(delay)
+            woken, self._woken = self._woken, False
+            self._now = max(self._now, _time.time())
+            return not woken or _time.time() >= at
