@@ -25,6 +25,7 @@ from aslrun.errors import (
 from aslrun.handlers.modules import handler
 from aslrun.handlers.registry import HandlerContext, ResourceRegistry
 from aslrun.runtime.clock import RealClock, VirtualClock
+from aslrun.server import mock_boto3
 from aslrun.service import StepFunctions
 
 TaskFailed = StatesError
@@ -47,6 +48,7 @@ __all__ = [
     "VirtualClock",
     "handler",
     "load",
+    "mock_boto3",
     "validate",
 ]
 

@@ -115,6 +115,9 @@ def _build_parser(stdout: TextIO, stderr: TextIO) -> _Parser:
     from aslrun.toolkit import cli_test_state  # noqa: PLC0415 - aslrun test-state
 
     cli_test_state.register(commands)
+    from aslrun.server import cli as cli_server  # noqa: PLC0415 - aslrun serve / aslrun clock
+
+    cli_server.register(commands)
     for sub in {id(p): p for p in commands.choices.values()}.values():
         if isinstance(sub, _Parser):
             sub.streams = (stdout, stderr)

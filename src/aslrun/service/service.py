@@ -92,6 +92,11 @@ class StepFunctions(MachinesAPI, ExecutionsAPI, ActivitiesAPI):
     def clock(self) -> VirtualClock:
         return self._s.clock
 
+    @property
+    def region(self) -> str:
+        """The region in every ARN the service hands out."""
+        return self._s.region
+
     def execution(self, executionArn: str) -> Execution:
         """The ``Execution`` object for an ARN (Standard or Express), as ``StateMachine.run``
         returns it: ``.status``, ``.output``, ``.history``, ``.current_states``."""
