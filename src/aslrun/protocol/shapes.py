@@ -129,6 +129,8 @@ def _check_value(shape: Any, value: object, where: str, problems: list[str]) -> 
         _check_string(shape, value, where, problems, sensitive)
     elif kind in ("integer", "long", "float", "double"):
         _check_number(shape, value, where, problems, sensitive)
+        if kind in ("integer", "long"):
+            return int(value)  # type: ignore[call-overload]  # checked: an integral number
     return value
 
 
