@@ -99,39 +99,72 @@ def test_the_step_budget_is_per_evaluation(monkeypatch: pytest.MonkeyPatch) -> N
         assert expression.evaluate(bindings(), "Output") == 5050
 
 
+STACK = (
+    "threw an error during evaluation: Stack overflow error: Check for non-terminating "
+    "recursive function. Consider rewriting as tail-recursive."
+)
+MEMORY = (
+    "threw an error during evaluation: Expression evaluation memory limit exceeded: "
+    "Check for excessive memory usage"
+)
+RECURSE = "($f := function($x){ $x <= 0 ? 0 : 1 + $f($x-1) }; $f(%d))"
+
+
+@pytest.mark.parametrize(
+    ("accepted", "refused"),
+    [
+        ("+".join(["1"] * 100), "+".join(["1"] * 101)),
+        ("(" * 99 + "1" + ")" * 99, "(" * 100 + "1" + ")" * 100),
+        ("[" * 99 + "1" + "]" * 99, "[" * 100 + "1" + "]" * 100),
+        ("1" + " ~> $abs()" * 99, "1" + " ~> $abs()" * 100),
+        (RECURSE % 31, RECURSE % 32),
+    ],
+)
+def test_depth_boundaries_are_aws_measured_ones(accepted: str, refused: str) -> None:
+    """floci-io/floci#2737, measured on AWS with TestState (us-east-1): AWS accepts 100
+    terms of ``1+1+...``, 99 parentheses, 99 brackets, 99 ``~>`` stages and a
+    non-tail-recursive ``$f(31)``, and refuses one more of each with its stack overflow
+    text (a 200-term sum is its example)."""
+    assert value(accepted) is not None
+    assert cause(refused) == head(refused) + STACK
+
+
 def test_deep_recursion_fails_with_aws_stack_overflow_text() -> None:
-    """Past MAX_DEPTH nested evaluations: AWS's text (floci-io/floci#2737)."""
-    body = "($f := function($n){$n = 0 ? 0 : 1 + $f($n - 1)}; $f(5000))"
-    assert cause(body) == head(body) + (
-        "threw an error during evaluation: Stack overflow error: Check for non-terminating "
-        "recursive function. Consider rewriting as tail-recursive."
-    )
-    assert value("($f := function($n){$n = 0 ? 0 : 1 + $f($n - 1)}; $f(300))") == 300
+    """floci-io/floci#2737 (AWS): 200 terms of ``1+1+...`` fail with this text."""
+    body = "+".join(["1"] * 200)
+    assert cause(body) == head(body) + STACK
+    assert value(RECURSE % 31) == 31
+
+
+@pytest.mark.parametrize(
+    ("accepted", "count", "refused"),
+    [
+        ("[1..873782] ~> $count()", 873_782, "[1..873783] ~> $count()"),
+        ("$count($range(1, 360145, 1))", 360_145, "$count($range(1, 360146, 1))"),
+    ],
+)
+def test_memory_boundaries_are_aws_measured_ones(accepted: str, count: int, refused: str) -> None:
+    """floci-io/floci#2737 and #2676, measured on AWS: the largest sequence and ``$range``
+    AWS builds; one element more fails with AWS's memory limit text."""
+    assert value(accepted) == count
+    assert cause(refused) == head(refused) + MEMORY
 
 
 def test_a_huge_range_is_refused_before_it_is_built() -> None:
-    """$sum over ten million numbers took 8 s and 400 MB; past MAX_SEQUENCE (1,000,000)
-    items the range fails at once."""
-    body = "$sum([0..9999999])"
-    assert cause(body) == head(body) + (
-        "threw an error during evaluation: The range [0..9999999] has 10000000 items; "
-        "aslrun allows at most 1000000 in one sequence"
-    )
+    """floci-io/floci#2737 (AWS): ``[1..900000] ~> $count()`` and ``$sum([1..900000])`` fail
+    with the memory limit; ten million items are refused before they are built."""
+    for body in ("[1..900000] ~> $count()", "$sum([1..900000])", "$sum([0..9999999])"):
+        assert cause(body) == head(body) + MEMORY
     body = "$sum($range(0, 9999999, 1))"
-    assert cause(body) == head(body) + (
-        "threw an error during evaluation: The size of the sequence allocated by $range "
-        "must not exceed 1000000"
-    )
-    assert value("$count([1..1000000])") == 1_000_000
+    assert cause(body) == head(body) + MEMORY
 
 
 def test_a_string_past_the_bound_fails() -> None:
-    """Any intermediate value is checked: doubling a string 21 times stops at the bound."""
-    body = "($f := function($s, $n){$n = 0 ? $s : $f($s & $s, $n - 1)}; $f('x', 21))"
-    assert cause(body) == head(body) + (
-        "threw an error during evaluation: A value of 1048576 characters was built; aslrun "
-        "allows at most 1000000 in one array or string"
-    )
+    """floci-io/floci#2737 (AWS): a string doubled 22 times (4,194,304 characters) is
+    accepted, the 23rd doubling fails with the memory limit; any intermediate value counts."""
+    body = "($p := function($s, $n) { $n = 0 ? $s : $p($s & $s, $n - 1) }; $length($p('x', %d)))"
+    assert value(body % 22) == 4_194_304
+    assert cause(body % 23) == head(body % 23) + MEMORY
 
 
 # --------------------------------------------------------------------------- regular expressions
@@ -237,10 +270,7 @@ def test_lone_surrogates_flow_through_jsonata() -> None:
 def test_pad_past_the_bound_is_refused_before_allocating() -> None:
     """``$pad('x', 1e10)`` would allocate 10 GB before any step hook saw it."""
     body = "$pad('x', 1e10)"
-    assert cause(body) == head(body) + (
-        "threw an error during evaluation: $pad to a width of 10000000000 would build a "
-        "string longer than 1000000 characters, aslrun's bound on one string"
-    )
+    assert cause(body) == head(body) + MEMORY
     assert value("$pad('x', -3, '#')") == "##x"  # the engine's own $pad still does the work
 
 

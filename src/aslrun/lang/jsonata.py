@@ -35,6 +35,7 @@ from aslrun.lang.jsonata_engine import parser as _engine_parser
 from aslrun.lang.jsonata_engine import utils as _engine_utils
 from aslrun.lang.jsonata_values import (
     _STATIC_FUNCTIONS,
+    MEMORY_LIMIT,
     STACK_OVERFLOW,
     UNDEFINED,
     Bindings,
@@ -52,6 +53,7 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_SEQUENCE",
     "MAX_STEPS",
+    "MAX_STRING",
     "UNDEFINED",
     "Bindings",
     "ExpectedType",
@@ -75,14 +77,24 @@ with ``States.QueryEvaluationError``. Measured on jsonata-python: 20-45 microsec
 so a runaway ends within 4-9 s, while filtering ~40,000 items or mapping a function over
 ~90,000 (more than a 256 KiB payload can hold) stays inside it."""
 
-MAX_DEPTH: Final = 2_000
-"""Nested evaluations one evaluation may reach (about 660 levels of a non-tail recursive
-function): past it the evaluation fails with AWS's stack overflow text, before Python's own
-recursion limit (reached near 2,500) could."""
+MAX_DEPTH: Final = 100
+"""Nested evaluations one evaluation may reach, AWS's own ceiling (floci-io/floci#2737,
+measured on AWS with TestState): AWS accepts ``1+1+...+1`` with 100 terms, 99 nested
+parentheses, 99 nested array brackets, 99 ``~>`` stages and the non-tail-recursive
+``$f(31)`` of ``$f := function($x){ $x <= 0 ? 0 : 1 + $f($x-1) }`` (98 levels), and refuses
+one more of each with AWS's stack overflow text. The engine's entry/exit hooks count depth
+as AWS's evaluator does, so each of those lands exactly on AWS's boundary here."""
 
-MAX_SEQUENCE: Final = 1_000_000
-"""Items in one array or sequence (``[0..n]``, ``$range``, any intermediate result), and
-characters in one string, an evaluation may build."""
+MAX_SEQUENCE: Final = 873_782
+"""Items in one array or sequence (``[0..n]``, any intermediate result) an evaluation may
+build: AWS accepts ``[1..873782] ~> $count()`` and fails ``[1..873783] ~> $count()`` with
+"Expression evaluation memory limit exceeded" (floci-io/floci#2737, measured on AWS)."""
+
+MAX_STRING: Final = 6_990_256
+"""Characters in one string an evaluation may build. AWS accepts a string doubled 22 times
+(4,194,304 characters) and refuses the 23rd doubling (8,388,608) with its memory limit
+(floci-io/floci#2737, measured on AWS); the bound reads AWS's sequence limit at 8 bytes an
+item as bytes of text, which falls inside that bracket."""
 
 ExpectedType: TypeAlias = Literal["array", "integer", "number", "string", "object", "boolean"]
 
@@ -180,10 +192,7 @@ class _BoundedJsonata(_engine.Jsonata):  # type: ignore[misc]  # untyped base cl
 
     def evaluate_range_expression(self, lhs: Any, rhs: Any) -> Any:
         if isinstance(lhs, int) and isinstance(rhs, int) and rhs - lhs + 1 > MAX_SEQUENCE:
-            raise EvaluationLimitExceeded(
-                f"The range [{lhs}..{rhs}] has {rhs - lhs + 1} items; aslrun allows "
-                f"at most {MAX_SEQUENCE} in one sequence"
-            )
+            raise EvaluationLimitExceeded(MEMORY_LIMIT)
         return super().evaluate_range_expression(lhs, rhs)
 
     def apply_inner(self, proc: Any, args: Any, input: Any, environment: Any) -> Any:
@@ -239,8 +248,8 @@ def _parse(body: str) -> Any:
         )
     compiled.set_output_convert_nulls(False)
     compiled.set_validate_input(False)
-    for name, (function, arity) in _STATIC_FUNCTIONS.items():
-        compiled.register_function(name, _native(name, function, arity, arity))
+    for name, (function, least, most) in _STATIC_FUNCTIONS.items():
+        compiled.register_function(name, _native(name, function, least, most))
     compiled.register_function("eval", None)
     compiled.register_function("pad", _Jsonata.JLambda(_bounded_pad))
     return compiled
@@ -248,17 +257,10 @@ def _parse(body: str) -> Any:
 
 def _bounded_pad(*args: Any) -> Any:
     """``$pad`` allocates its width before the step hooks see the result: refuse a width past
-    MAX_SEQUENCE first (``$pad('x', 1e10)`` would take 10 GB)."""
+    MAX_STRING first (``$pad('x', 1e10)`` would take 10 GB)."""
     width = args[1] if len(args) > 1 else None
-    if (
-        isinstance(width, (int, float))
-        and not isinstance(width, bool)
-        and abs(width) > MAX_SEQUENCE
-    ):
-        raise EvaluationLimitExceeded(
-            f"$pad to a width of {width} would build a string longer than {MAX_SEQUENCE} "
-            "characters, aslrun's bound on one string"
-        )
+    if isinstance(width, (int, float)) and not isinstance(width, bool) and abs(width) > MAX_STRING:
+        raise EvaluationLimitExceeded(MEMORY_LIMIT)
     return _engine_functions.Functions.pad(*args)
 
 
@@ -287,16 +289,12 @@ class _Budget:
     def exit(self, expr: Any, input: Any, env: Any, res: Any) -> None:
         if not env.is_parallel_call:
             self.depth -= 1
-        if (
-            isinstance(res, (list, str))
-            and not isinstance(res, _RangeList)  # bounded (and mis-sized) by the engine
-            and len(res) > MAX_SEQUENCE
-        ):
-            what = "items" if isinstance(res, list) else "characters"
-            raise EvaluationLimitExceeded(
-                f"A value of {len(res)} {what} was built; aslrun allows at most "
-                f"{MAX_SEQUENCE} in one array or string"
-            )
+        if isinstance(res, list):
+            # A range is bounded (and mis-sized) by the engine, checked before it is built.
+            if len(res) > MAX_SEQUENCE and not isinstance(res, _RangeList):
+                raise EvaluationLimitExceeded(MEMORY_LIMIT)
+        elif isinstance(res, str) and len(res) > MAX_STRING:
+            raise EvaluationLimitExceeded(MEMORY_LIMIT)
 
 
 class Expression:

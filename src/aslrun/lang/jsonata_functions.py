@@ -8,6 +8,13 @@ expression (the pure ones). Nothing here is registered globally.
 Facts used (AWS "Transforming data with JSONata in Step Functions", and AWS behaviour
 measured in floci-io/floci#2662): ``$partition([1,2,3,4], 2)`` is ``[[1,2],[3,4]]``;
 ``$range(0, 6, 2)`` is ``[0,2,4,6]`` (the end is included when a step lands on it);
+a non-integer argument is truncated toward zero (``$range(-1.7, 2, 1)`` is ``[-1,0,1,2]``,
+``$partition(a, 2.9)`` chunks by 2); a one-element range is the bare number
+(``$range(3, 3, 1)`` is ``3``); ``$range`` without a step or with a step against the
+direction, ``$partition`` of an empty array or by 0, and ``$hash`` without an algorithm are
+undefined, while ``$partition(a, -1)`` fails; ``$range`` builds at most 360,145 elements
+(one more is AWS's "Expression evaluation memory limit exceeded", floci-io/floci#2676,
+measured on AWS in us-east-1 with TestState);
 ``$hash("input", "SHA-1")`` is ``"140f86aae51ab9e1cda9b4254fe98a74eb54c1a1"`` and the
 algorithm is one of MD5, SHA-1, SHA-256, SHA-384, SHA-512; ``$random(42)`` is
 ``java.util.Random(42).nextDouble()`` = ``0.7275636800328681``; ``$uuid()`` is a v4 UUID.
@@ -28,7 +35,9 @@ from aslrun.lang.intrinsic_functions import MAX_JSON_DEPTH, nesting_depth
 
 __all__ = [
     "HASH_ALGORITHMS",
+    "MAX_RANGE_ELEMENTS",
     "FunctionArgumentError",
+    "MemoryLimitExceeded",
     "hash_",
     "java_random_double",
     "parse",
@@ -47,7 +56,9 @@ HASH_ALGORITHMS: Final[Mapping[str, str]] = {
 }
 """AWS's algorithm names (exact case) -> hashlib names."""
 
-_RANGE_LIMIT: Final = 1_000_000  # aslrun's bound on one sequence (jsonata.MAX_SEQUENCE)
+MAX_RANGE_ELEMENTS: Final = 360_145
+"""The most elements one ``$range`` call builds on AWS: ``$range(1, 360145, 1)`` succeeds and
+``$range(1, 360146, 1)`` fails with the memory limit (floci-io/floci#2737, measured on AWS)."""
 
 _JAVA_MULTIPLIER: Final = 0x5DEECE66D
 _JAVA_ADDEND: Final = 0xB
@@ -60,55 +71,72 @@ class FunctionArgumentError(ValueError):
     """An extra function was called with arguments it does not accept."""
 
 
+class MemoryLimitExceeded(ValueError):
+    """An extra function would build a value past AWS's evaluation memory limit."""
+
+
 def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _integer(value: JSON, what: str) -> int:
-    if not _is_number(value) or not math.isfinite(value) or value != int(value):
-        raise FunctionArgumentError(f"{what} must be an integer, but was: {_show(value)}")
-    return int(value)
 
 
 def _show(value: JSON) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
-def partition(array: JSON, size: JSON) -> list[JSON]:
-    """``$partition(array, size)``: chunks of ``size`` items; the last may be shorter."""
+def _truncated(value: JSON, what: str) -> int:
+    """A numeric argument truncated toward zero, as AWS reads a non-integer one."""
+    if not _is_number(value) or not math.isfinite(value):
+        raise FunctionArgumentError(f"{what} must be a number, but was: {_show(value)}")
+    return int(value)
+
+
+def partition(array: JSON, size: JSON) -> JSON:
+    """``$partition(array, size)``: chunks of ``size`` items; the last may be shorter.
+    An empty array or a size of 0 is undefined (``None``); a negative size fails."""
     if not isinstance(array, list):
         raise FunctionArgumentError(
             f"The first argument of $partition must be an array, but was: {json_type_name(array)}"
         )
-    chunk = _integer(size, "The chunk size of $partition")
-    if chunk <= 0:
+    chunk = _truncated(size, "The chunk size of $partition")
+    if chunk < 0:
         raise FunctionArgumentError(
             f"The chunk size of $partition must be a positive integer, but was: {chunk}"
         )
+    if chunk == 0 or not array:
+        return None
     return [array[i : i + chunk] for i in range(0, len(array), chunk)]
 
 
-def range_(start: JSON, end: JSON, step: JSON) -> list[JSON]:
-    """``$range(start, end, step)``: from start towards end by step, end included if hit."""
-    first = _integer(start, "The start of $range")
-    last = _integer(end, "The end of $range")
-    stride = _integer(step, "The step of $range")
+def range_(start: JSON, end: JSON, step: JSON = None) -> JSON:
+    """``$range(start, end, step)``: from start towards end by step, end included if hit.
+    Undefined (``None``) without a step or with a step against the direction; one element
+    is the bare number, as AWS returns it."""
+    first = _truncated(start, "The start of $range")
+    last = _truncated(end, "The end of $range")
+    if step is None:
+        return None
+    stride = _truncated(step, "The step of $range")
     if stride == 0:
         raise FunctionArgumentError("The step of $range must not be zero")
-    count = 0 if (last - first) * stride < 0 else (last - first) // stride + 1
-    if count > _RANGE_LIMIT:
-        raise FunctionArgumentError(
-            f"The size of the sequence allocated by $range must not exceed {_RANGE_LIMIT}"
-        )
+    if (last - first) * stride < 0:
+        return None
+    count = (last - first) // stride + 1
+    if count > MAX_RANGE_ELEMENTS:
+        raise MemoryLimitExceeded(f"$range would build {count} elements")
+    if count == 1:
+        return first
     return list(range(first, first + count * stride, stride))
 
 
-def hash_(value: JSON, algorithm: JSON) -> str:
-    """``$hash(value, algorithm)``: lowercase hex digest of the UTF-8 string."""
+def hash_(value: JSON, algorithm: JSON = None) -> JSON:
+    """``$hash(value, algorithm)``: lowercase hex digest of the UTF-8 string; undefined
+    (``None``) without an algorithm."""
     if not isinstance(value, str):
         raise FunctionArgumentError(
             f"The value to hash must be a string, but was: {json_type_name(value)}"
         )
+    if algorithm is None:
+        return None
     name = HASH_ALGORITHMS.get(algorithm) if isinstance(algorithm, str) else None
     if name is None:
         allowed = ", ".join(HASH_ALGORITHMS)

@@ -31,6 +31,7 @@ from aslrun.lang.jsonata_engine import utils as _engine_utils
 from aslrun.lang.regex import SafePattern, UnsafePatternError
 
 __all__ = [
+    "MEMORY_LIMIT",
     "QUERY_EVALUATION_ERROR",
     "STACK_OVERFLOW",
     "UNDEFINED",
@@ -71,6 +72,14 @@ STACK_OVERFLOW: Final = (
     "Stack overflow error: Check for non-terminating recursive function. "
     "Consider rewriting as tail-recursive."
 )
+"""AWS's cause text past its evaluation depth (floci-io/floci#2737, measured on AWS)."""
+
+MEMORY_LIMIT: Final = (
+    "Expression evaluation memory limit exceeded: Check for excessive memory usage"
+)
+"""AWS's cause text past its evaluation memory limit (floci-io/floci#2737, measured on AWS:
+``[1..900000] ~> $count()``; the AWS guide names the error "Expression evaluation memory
+limit exceeded")."""
 
 
 class EvaluationLimitExceeded(_engine_errors.JException):  # type: ignore[misc]  # untyped base class
@@ -157,11 +166,13 @@ def _native(name: str, function: Callable[..., JSON], least: int, most: int) -> 
 
 # Bound on each compiled expression's own environment (never on the engine's global one).
 # ``eval`` bound to None reads as undefined, so ``$eval(...)`` fails with T1006 as on AWS.
-_STATIC_FUNCTIONS: Final[Mapping[str, tuple[Callable[..., JSON], int]]] = {
-    "partition": (extra.partition, 2),
-    "range": (extra.range_, 3),
-    "hash": (extra.hash_, 2),
-    "parse": (extra.parse, 1),
+# (function, fewest arguments, most arguments): a missing step or algorithm is undefined on
+# AWS, not a signature error (floci-io/floci#2676, measured on AWS).
+_STATIC_FUNCTIONS: Final[Mapping[str, tuple[Callable[..., JSON], int, int]]] = {
+    "partition": (extra.partition, 2, 2),
+    "range": (extra.range_, 2, 3),
+    "hash": (extra.hash_, 1, 2),
+    "parse": (extra.parse, 1, 1),
 }
 
 
@@ -297,6 +308,8 @@ def threw(body: str, field: str, exc: BaseException) -> StatesError:
         return failure(f"{head} threw an error during evaluation. {exc.error}: {message(exc)}")
     if isinstance(exc, RecursionError):
         return failure(f"{head} threw an error during evaluation: {STACK_OVERFLOW}")
+    if isinstance(exc, extra.MemoryLimitExceeded):
+        return failure(f"{head} threw an error during evaluation: {MEMORY_LIMIT}")
     if isinstance(exc, (extra.FunctionArgumentError, UnsafePatternError)):
         return failure(f"{head} threw an error during evaluation: {exc}")
     return failure(f"{head} threw an internal error during evaluation.")
