@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint conformance bench clean
+.PHONY: demo test lint conformance bench simulate clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -31,6 +31,16 @@ conformance: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+SIM_STAMP := $(VENV)/.simulate-installed
+
+$(SIM_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,simulate]'
+	touch $(SIM_STAMP)
+
+# A simulated week of recorded classes (examples/simulate_week.py); needs aslrun[simulate].
+simulate: $(SIM_STAMP)
+	$(BIN)/python examples/simulate_week.py --plot concurrent_recordings.png
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
