@@ -101,6 +101,34 @@ class Execution(ExecutionCore):
     def __repr__(self) -> str:
         return f"<Execution {self.name} {self.status}>"
 
+    # -- what a test asserts on (aslrun.testing.inspect reads the history) ----------------------
+
+    @property
+    def path(self) -> list[str]:
+        """The names of the states entered, in the order entered."""
+        from aslrun.testing import inspect  # noqa: PLC0415 - loaded on use
+
+        return inspect.path(self.history)
+
+    def calls(self, state: str) -> list[Any]:
+        """Each invocation of the Task state ``state``: ``Call(input, at, output, error,
+        cause, ended)``, each retry attempt and Map iteration its own."""
+        from aslrun.testing import inspect  # noqa: PLC0415
+
+        return list(inspect.calls(self.history, state))
+
+    def state_input(self, state: str, index: int = -1) -> JSON:
+        """The input ``state`` was entered with (the last entry, or entry ``index``)."""
+        from aslrun.testing import inspect  # noqa: PLC0415
+
+        return inspect.state_input(self.history, state, index)
+
+    def state_output(self, state: str, index: int = -1) -> JSON:
+        """The output ``state`` left with (the last exit, or exit ``index``)."""
+        from aslrun.testing import inspect  # noqa: PLC0415
+
+        return inspect.state_output(self.history, state, index)
+
     def to_svg(self) -> str:
         """A picture of this execution: states coloured by outcome (needs ``aslrun[graph]``)."""
         from aslrun.toolkit.graph import to_svg  # noqa: PLC0415 - optional, loaded on use

@@ -121,6 +121,7 @@ class HandlerInvoker:
                 error = StatesError(*lambda_error(exc, request_id, compact=not legacy))
             else:
                 error = StatesError(type(exc).__name__, str(exc))
+            error.__cause__ = exc  # its traceback stays on the execution (handler_exception)
             return Answer(FAILED, None, error)
         name = invocation.resource if legacy else info.resource_type
         value, failure = _marshal(raw, name, request_id, lambda_like)

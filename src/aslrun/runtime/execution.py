@@ -130,6 +130,8 @@ class ExecutionCore:
         self.output: JSON = None
         self.error: str | None = None
         self.cause: str | None = None
+        self.handler_exception: Exception | None = None
+        """The Python exception of the handler whose failure failed the execution."""
         self._start = start_time
         self._stop: float | None = None
         self._history = history
@@ -165,6 +167,8 @@ class ExecutionCore:
             self._end("ExecutionSucceeded", {"output": Payload(value)})
             return
         self.status = "FAILED"
+        cause = error.__cause__  # a handler's exception (handlers/invoker.py), if one raised
+        self.handler_exception = cause if isinstance(cause, Exception) else None
         self.error = error.error or None  # SendTaskFailure without an error: none
         self.cause = error.cause or None
         self._end("ExecutionFailed", self._error_details())
