@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from aslrun.errors import StatesError
-from aslrun.lang.jsonata import Bindings, compile_expression
+from aslrun.lang.jsonata import Bindings, JsonataSyntaxError, compile_expression
 
 QEE = "States.QueryEvaluationError"
 
@@ -90,3 +90,84 @@ def test_a_one_element_range_as_map_items_is_not_an_array() -> None:
         "The JSONata expression '$range(1, 1, 1)' specified for the field 'Items' returned an "
         "unexpected result type. Expected 'array', but was 'number' for value: 1"
     )
+
+
+# --------------------------------------------------------------------------- which expressions fail
+
+
+def threw(body: str, tail: str) -> str:
+    return (
+        f"The JSONata expression '{body}' specified for the field 'Output/r' threw an error "
+        f"during evaluation{tail}"
+    )
+
+
+def test_eval_is_not_a_function_on_aws() -> None:
+    """floci-io/floci#2737, group 1 (AWS's cause, verbatim)."""
+    body = '$eval("1+1")'
+    assert cause(body) == threw(body, ". T1006: Attempted to invoke a non-function")
+
+
+@pytest.mark.parametrize("picture", ["x", "#x#"])
+def test_format_number_with_a_passive_character_inside_is_d3086(picture: str) -> None:
+    """floci-io/floci#2737, group 1: AWS fails ``$formatNumber(1, "x")`` with D3086 (jsonata-js
+    reports D3086 after, and so instead of, D3085); a passive character between two active
+    ones is the rule's own case."""
+    body = f'$formatNumber(1, "{picture}")'
+    assert cause(body) == threw(
+        body,
+        ". D3086: The sub-picture must not contain a passive character that is preceded by "
+        "an active character and that is followed by another active character",
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("$formatNumber(1234.5, '#,##0.00')", "1,234.50"),  # JSONata docs
+        ("$formatNumber(0.14, '01%')", "14%"),  # JSONata docs
+        ("$formatNumber(12, '$#0')", "$12"),  # a passive prefix is not inside
+    ],
+)
+def test_format_number_pictures_without_the_fault_still_format(body: str, expected: str) -> None:
+    assert value(body) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("1/0", "Infinity"),
+        ("-1/0", "-Infinity"),
+        ("1e308 * 10", "Infinity"),
+        ("0/0", "NaN"),
+        ("[1/0]", ["Infinity"]),
+        ("{'k': 1/0}", {"k": "Infinity"}),
+    ],
+)
+def test_non_finite_numbers_are_written_as_javascript_names_them(body: str, expected: Any) -> None:
+    """floci-io/floci#2737, group 2 (AWS returns a value where a stricter evaluator fails):
+    JSON has no Infinity or NaN, and AWS writes the JavaScript name as a string."""
+    assert value(body) == expected
+
+
+def test_root_context_reference_is_refused_at_load() -> None:
+    """floci-io/floci#2745 (AWS refuses the definition): ``$$`` names the root context, which a
+    Step Functions expression does not have."""
+    for text in ("{% $$ %}", "{% $$.a %}", "{% $map([1], function($v){ $$ }) %}"):
+        with pytest.raises(JsonataSyntaxError) as info:
+            compile_expression(text)
+        assert (info.value.code, info.value.message) == (
+            "UNSUPPORTED_JSONATA_EXPRESSION",
+            "Reference to '$$' is not supported.",
+        )
+
+
+def test_top_level_reference_is_refused_at_load() -> None:
+    """floci-io/floci#2670 (AWS's text at /States/E/Output/v)."""
+    with pytest.raises(JsonataSyntaxError) as info:
+        compile_expression("{% phone %}")
+    assert (info.value.code, info.value.message) == (
+        "UNSUPPORTED_JSONATA_EXPRESSION",
+        "Reference to 'phone' at the top level is not supported.",
+    )
+    compile_expression("{% $states.input.items[value > 3] %}")  # later steps stay legal

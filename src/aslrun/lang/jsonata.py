@@ -28,6 +28,12 @@ from typing import Any, Final, Literal, TypeAlias
 
 from aslrun._json import JSON, dumps, json_type_name
 from aslrun.errors import StatesError
+from aslrun.lang.jsonata_dialect import (
+    format_number_function,
+    ieee_arithmetic,
+    mentions_root,
+    top_level_names,
+)
 from aslrun.lang.jsonata_engine import engine as _engine
 from aslrun.lang.jsonata_engine import functions as _engine_functions
 from aslrun.lang.jsonata_engine import jexception as _engine_errors
@@ -150,36 +156,6 @@ class _DialectParser(_engine_parser.Parser):  # type: ignore[misc]  # untyped ba
         return node
 
 
-def _top_level_names(node: Any, found: list[str]) -> None:
-    """Collect field names read from the (absent) context item at the top level."""
-    if node is None:
-        return
-    if isinstance(node, (list, tuple)):
-        for item in node:
-            _top_level_names(item, found)
-        return
-    kind = getattr(node, "type", None)
-    if kind == "name":
-        found.append(str(node.value))
-    elif kind == "path":
-        _top_level_names((node.steps or [None])[0], found)
-    elif kind in ("binary", "apply"):
-        _top_level_names(node.lhs, found)
-        _top_level_names(node.rhs, found)
-    elif kind == "unary":
-        _top_level_names(getattr(node, "expression", None), found)
-        _top_level_names(getattr(node, "expressions", None), found)
-        _top_level_names(getattr(node, "lhs_object", None), found)
-    elif kind == "condition":
-        _top_level_names([node.condition, node.then, getattr(node, "_else", None)], found)
-    elif kind == "block":
-        _top_level_names(node.expressions, found)
-    elif kind == "bind":
-        _top_level_names(node.rhs, found)
-    elif kind in ("function", "partial"):
-        _top_level_names(node.arguments, found)
-
-
 def _regex_engine(pattern: str, flags: Any) -> Any:
     """JSONata regex literals run on RE2 (linear time), see :mod:`aslrun.lang.regex`."""
     return compile_safe(
@@ -194,6 +170,16 @@ class _BoundedJsonata(_engine.Jsonata):  # type: ignore[misc]  # untyped base cl
         if isinstance(lhs, int) and isinstance(rhs, int) and rhs - lhs + 1 > MAX_SEQUENCE:
             raise EvaluationLimitExceeded(MEMORY_LIMIT)
         return super().evaluate_range_expression(lhs, rhs)
+
+    def evaluate_numeric_expression(self, lhs: Any, rhs: Any, op: Any) -> Any:
+        # JavaScript arithmetic: 1/0 is Infinity, 0/0 is NaN, 1e308*10 is Infinity; AWS then
+        # writes them as strings (floci-io/floci#2737, measured on AWS). The engine raises.
+        try:
+            return super().evaluate_numeric_expression(lhs, rhs, op)
+        except (ZeroDivisionError, OverflowError, _JException) as exc:
+            if isinstance(exc, _JException) and exc.error != "D1001":
+                raise
+            return ieee_arithmetic(float(lhs), float(rhs), op)
 
     def apply_inner(self, proc: Any, args: Any, input: Any, environment: Any) -> Any:
         # Invoking a non-function is T1006; the engine would also print "Proc not found"
@@ -229,6 +215,9 @@ def _syntax_error(body: str, exc: BaseException) -> JsonataSyntaxError:
     return JsonataSyntaxError("Unexpected end of expression", position=len(body))
 
 
+_FORMAT_NUMBER: Final = format_number_function()
+
+
 @functools.lru_cache(maxsize=4096)
 def _parse(body: str) -> Any:
     """Parse and check an expression body (memoised: the validator and the compiler of one
@@ -239,8 +228,12 @@ def _parse(body: str) -> Any:
         compiled = _BoundedJsonata(body, _regex_engine)
     except Exception as exc:  # the parser raises anything on bad text; none may escape
         raise _syntax_error(body, exc) from None
+    if mentions_root(compiled.ast):
+        raise JsonataSyntaxError(
+            "Reference to '$$' is not supported.", code="UNSUPPORTED_JSONATA_EXPRESSION"
+        )
     names: list[str] = []
-    _top_level_names(compiled.ast, names)
+    top_level_names(compiled.ast, names)
     if names:
         raise JsonataSyntaxError(
             f"Reference to '{names[0]}' at the top level is not supported.",
@@ -252,6 +245,7 @@ def _parse(body: str) -> Any:
         compiled.register_function(name, _native(name, function, least, most))
     compiled.register_function("eval", None)
     compiled.register_function("pad", _Jsonata.JLambda(_bounded_pad))
+    compiled.register_function("formatNumber", _FORMAT_NUMBER)
     return compiled
 
 

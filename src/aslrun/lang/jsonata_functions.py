@@ -38,6 +38,7 @@ __all__ = [
     "MAX_RANGE_ELEMENTS",
     "FunctionArgumentError",
     "MemoryLimitExceeded",
+    "NumberOutOfRange",
     "hash_",
     "java_random_double",
     "parse",
@@ -69,6 +70,10 @@ _LONG_MAX: Final = (1 << 63) - 1
 
 class FunctionArgumentError(ValueError):
     """An extra function was called with arguments it does not accept."""
+
+
+class NumberOutOfRange(Exception):
+    """A JSON number past the largest double (JSONata's D1001)."""
 
 
 class MemoryLimitExceeded(ValueError):
@@ -174,6 +179,17 @@ def uuid4(rng: random.Random) -> str:
     return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
 
+def _parse_float(text: str) -> float:
+    number = float(text)
+    if math.isinf(number):  # no double holds it: JSONata's "Number out of range"
+        raise NumberOutOfRange(text)
+    return number
+
+
+def _no_constant(text: str) -> JSON:
+    raise ValueError(f"{text} is not JSON")
+
+
 def _parse_int(text: str) -> int | float:
     # Integers past Java's long range become doubles, as AWS's parser makes them.
     number = int(text)
@@ -192,6 +208,8 @@ def parse(text: JSON) -> JSON:
             f"The argument of $parse is nested {depth} levels deep, more than {MAX_JSON_DEPTH}"
         )
     try:
-        return json.loads(text, parse_int=_parse_int)
+        return json.loads(
+            text, parse_int=_parse_int, parse_float=_parse_float, parse_constant=_no_constant
+        )
     except ValueError as exc:
         raise FunctionArgumentError(f"The argument of $parse is not valid JSON: {exc}") from None

@@ -179,8 +179,13 @@ _STATIC_FUNCTIONS: Final[Mapping[str, tuple[Callable[..., JSON], int, int]]] = {
 # --------------------------------------------------------------------------- conversion
 
 
-def _number(value: int | float) -> int | float:
-    """A number as AWS (JavaScript doubles) writes it: integral values as integers."""
+_NON_FINITE: Final[Mapping[str, str]] = {"inf": "Infinity", "-inf": "-Infinity", "nan": "NaN"}
+
+
+def _number(value: int | float) -> int | float | str:
+    """A number as AWS (JavaScript doubles) writes it: integral values as integers; JSON has
+    no infinite or NaN number, and AWS writes JavaScript's name for one as a string (``1/0``
+    is ``"Infinity"``, ``0/0`` is ``"NaN"``: floci-io/floci#2737, measured on AWS)."""
     if isinstance(value, int):
         if -_EXACT_INTEGERS <= value <= _EXACT_INTEGERS:
             return value
@@ -189,7 +194,7 @@ def _number(value: int | float) -> int | float:
         except OverflowError:  # past the largest double: JavaScript's Infinity
             raise _JException("D1001", 0, "Infinity") from None
     if not math.isfinite(value):
-        raise _JException("D1001", 0, value)
+        return _NON_FINITE[repr(value)]
     if value.is_integer() and abs(value) < _INTEGRAL_LIMIT:
         if abs(value) <= _EXACT_INTEGERS:
             return int(value)
@@ -308,6 +313,10 @@ def threw(body: str, field: str, exc: BaseException) -> StatesError:
         return failure(f"{head} threw an error during evaluation. {exc.error}: {message(exc)}")
     if isinstance(exc, RecursionError):
         return failure(f"{head} threw an error during evaluation: {STACK_OVERFLOW}")
+    if isinstance(exc, extra.NumberOutOfRange):
+        return failure(
+            f"{head} threw an error during evaluation. D1001: Number out of range: {exc}"
+        )
     if isinstance(exc, extra.MemoryLimitExceeded):
         return failure(f"{head} threw an error during evaluation: {MEMORY_LIMIT}")
     if isinstance(exc, (extra.FunctionArgumentError, UnsafePatternError)):
