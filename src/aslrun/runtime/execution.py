@@ -21,6 +21,7 @@ from aslrun.runtime.frame import Frame, Runtime, Variables
 from aslrun.runtime.history import MAX_EVENTS, History, Payload, history_limit_cause
 from aslrun.runtime.invoke import Invoker, TokenTable
 from aslrun.runtime.machine import run_machine
+from aslrun.runtime.maprun import MapRunObserver
 from aslrun.runtime.process import Proc
 from aslrun.runtime.states import RUNNERS
 
@@ -58,6 +59,7 @@ class ExecutionOptions:
         "aliases",
         "freeze_time",
         "invoker",
+        "map_runs",
         "max_events",
         "max_seconds",
         "seed",
@@ -74,8 +76,10 @@ class ExecutionOptions:
         invoker: Invoker | None = None,
         max_events: int = MAX_EVENTS,
         max_seconds: float | None = None,
+        map_runs: MapRunObserver | None = None,
     ) -> None:
         self.seed = seed
+        self.map_runs = map_runs  # a service's view of Distributed Map runs
         self.max_events = max_events
         self.max_seconds = max_seconds
         self.freeze_time = freeze_time
@@ -267,6 +271,7 @@ def launch(
     execution._proc = proc
     execution._clock = clock
     history.limit = options.max_events
+    rt.map_runs = options.map_runs
     longest = options.max_seconds if options.max_seconds is not None else STANDARD_MAX_SECONDS
     if machine.timeout_seconds is not None and machine.timeout_seconds <= longest:
         execution._timer = clock.schedule(start + machine.timeout_seconds, execution._timed_out)

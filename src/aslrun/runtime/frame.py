@@ -18,6 +18,7 @@ from aslrun.runtime.history import History, Payload
 
 if TYPE_CHECKING:
     from aslrun.runtime.invoke import Invoker, TokenTable
+    from aslrun.runtime.maprun import MapRunObserver
 
 _RETRYING_TYPES = frozenset({"Task", "Parallel", "Map"})
 """The state types whose ``$$.State`` carries ``RetryCount`` (AWS leaves it out elsewhere)."""
@@ -138,6 +139,7 @@ class Runtime:
         # ``deadline`` ends there instead, calling ``on_deadline`` (the execution times out).
         self.deadline = math.inf
         self.on_deadline: Callable[[], None] | None = None
+        self.map_runs: MapRunObserver | None = None  # a service's view of Distributed Maps
         self.variable_bytes = 0  # the size of every variable's current value, all scopes
         self.variable_sizes: dict[tuple[int, str], int] = {}
 

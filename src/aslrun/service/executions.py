@@ -12,6 +12,7 @@ from aslrun.runtime.clock import to_datetime
 from aslrun.service.errors import (
     ExecutionAlreadyExists,
     ExecutionDoesNotExist,
+    ResourceNotFound,
     StateMachineDeleting,
     StateMachineTypeNotSupported,
     ValidationException,
@@ -153,7 +154,11 @@ class ExecutionsAPI:
     ) -> dict[str, Any]:
         check_enum("includedData", includedData, ("ALL_DATA", "METADATA_ONLY"))
         record = execution_record(self._s, executionArn)
-        return {**_describe(record, includedData), **_redrive(record.execution)}
+        out = {**_describe(record, includedData), **_redrive(record.execution)}
+        map_run = self._s.map_run_of.get(executionArn)
+        if map_run is not None:  # a Distributed Map's child execution
+            out["mapRunArn"] = map_run
+        return out
 
     def stop_execution(
         self, *, executionArn: str, error: str | None = None, cause: str | None = None
@@ -182,8 +187,7 @@ class ExecutionsAPI:
         """A machine's executions, newest first, ``maxResults`` (default 100) per page."""
         s = self._s
         if mapRunArn is not None:
-            # TODO(service-2): Distributed Map child executions listed by their Map Run.
-            raise ValidationException("Listing executions by mapRunArn is not supported yet")
+            return _map_run_executions(s, mapRunArn, statusFilter, maxResults, nextToken)
         if stateMachineArn is None:
             raise ValidationException("Must provide a StateMachine ARN or MapRun ARN")
         if statusFilter is not None:
@@ -281,6 +285,33 @@ def _newest_first(
             out.append(r)
             if len(out) > size:
                 break
+    return out
+
+
+def _map_run_executions(
+    s: ServiceState,
+    map_run_arn: str,
+    status: str | None,
+    max_results: int | None,
+    next_token: str | None,
+) -> dict[str, Any]:
+    """ListExecutions by ``mapRunArn``: a Map Run's child executions, newest first."""
+    parse_arn(map_run_arn, "mapRunArn", "mapRun")
+    if status is not None:
+        check_enum("statusFilter", status, STATUSES)
+    size = check_max_results(max_results, 100)
+    run = s.map_runs.get(map_run_arn)
+    if run is None:
+        raise ResourceNotFound(f"Resource not found: '{map_run_arn}'")
+    scope = f"{map_run_arn}|{status or ''}"
+    before = math.inf
+    if next_token is not None:
+        before = decode_token(next_token, "ListExecutions", scope, max_length=3096)
+    chosen = _newest_first(s, run.children, before, status, None, size)
+    items = [{**_list_item(r), "mapRunArn": map_run_arn} for r in chosen[:size]]
+    out: dict[str, Any] = {"executions": items}
+    if len(chosen) > size:
+        out["nextToken"] = encode_token("ListExecutions", scope, chosen[size - 1].seq)
     return out
 
 

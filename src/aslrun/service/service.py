@@ -23,6 +23,7 @@ from aslrun.service.executions import ExecutionsAPI
 from aslrun.service.gc_policy import collecting_less
 from aslrun.service.hooks import ActivityInvoker, RuntimeHooks
 from aslrun.service.machines import MachinesAPI, check_enum
+from aslrun.service.mapruns import MapRunsAPI
 from aslrun.service.mocks import ServiceMocks
 from aslrun.service.nested import NestedExecutions
 from aslrun.service.retention import MODES
@@ -32,7 +33,7 @@ from aslrun.service.timing import TimeArgumentError, to_epoch, to_seconds
 __all__ = ["StepFunctions"]
 
 
-class StepFunctions(MachinesAPI, ExecutionsAPI, ActivitiesAPI):
+class StepFunctions(MachinesAPI, ExecutionsAPI, ActivitiesAPI, MapRunsAPI):
     """A local Step Functions service: one scheduler, many state machines and executions.
 
     ``clock``: the scheduler (a fresh ``VirtualClock`` by default).  ``handlers``: Task

@@ -19,6 +19,7 @@ from aslrun.runtime.invoke import Invocation, Invoker, TokenTable
 from aslrun.service.retention import Retention
 
 if TYPE_CHECKING:
+    from aslrun.service.mapruns import MapRunRecord
     from aslrun.service.mocks import ServiceMocks
 
 __all__ = [
@@ -103,6 +104,8 @@ class ServiceState:
         self.max_events = max_events
         self.history_mode = history
         self.retention = Retention(history)  # what is kept of an ended execution
+        self.map_runs: dict[str, MapRunRecord] = {}  # Distributed Map runs by ARN
+        self.map_run_of: dict[str, str] = {}  # a Map Run's child execution -> its run's ARN
         self.machines: dict[str, MachineRecord] = {}
         self.executions: dict[str, ExecutionRecord] = {}
         self.activities: dict[str, ActivityRecord] = {}

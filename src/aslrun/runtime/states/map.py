@@ -16,6 +16,7 @@ from aslrun.lang.paths import Path
 from aslrun.lang.templates import Scope, evaluate_typed, resolve_field
 from aslrun.runtime.frame import Frame, StateRun
 from aslrun.runtime.guarded import run_guarded
+from aslrun.runtime.maprun import MapRunHandle, MapRunObserver
 from aslrun.runtime.process import Effect, Join, Proc, StateGen
 from aslrun.runtime.states.distributed import batch_items, read_items, write_results
 from aslrun.runtime.states.parallel import _effective, _select, _spawn
@@ -70,6 +71,7 @@ def _iterate(
 ) -> Generator[Any, Any, JSON]:
     items = config.items
     distributed = state.mode == "DISTRIBUTED"
+    observer = frame.rt.map_runs if distributed else None  # a service lists the children
     if distributed:
         frame.event("MapRunStarted", {"mapRunArn": _map_run_arn(frame, state)})
     processor = state.processor
@@ -80,8 +82,11 @@ def _iterate(
         inputs = batch_items(state, run, effective, inputs)
     failures: list[StatesError] = []
     tolerated = _tolerated(config, len(items))
+    handle = None if observer is None else _observe(observer, frame, state, config, len(inputs))
 
     def on_done(index: int, value: JSON, error: StatesError | None) -> bool:
+        if handle is not None:
+            handle.child_ended(index, value, error)
         if error is None:
             return False
         failures.append(error)
@@ -89,6 +94,8 @@ def _iterate(
 
     def factory(i: int) -> Callable[[], Proc]:
         def before(child: Frame) -> None:
+            if handle is not None:
+                handle.child_started(i, child.rt.history, inputs[i])
             if not distributed:
                 child.event("MapIterationStarted", {"name": state.name, "index": i})
 
@@ -98,8 +105,11 @@ def _iterate(
 
         return lambda: _spawn(frame, processor, inputs[i], before, after, separate=distributed)
 
-    outcomes = yield Join([factory(i) for i in range(len(inputs))], config.max_concurrency, on_done)
+    join = Join([factory(i) for i in range(len(inputs))], config.max_concurrency, on_done)
+    outcomes = yield from _join(join, handle)
     if len(failures) > tolerated:
+        if handle is not None:
+            handle.ended("FAILED", failures[0])
         if distributed:
             frame.event("MapRunFailed", {"error": "States.ExceedToleratedFailureThreshold"})
         if config.tolerated_count is None and config.tolerated_percentage is None:
@@ -112,10 +122,36 @@ def _iterate(
     if state.result_writer is not None:
         arn = _map_run_arn(frame, state)
         results = yield from write_results(state, run, effective, results, arn)
+    if handle is not None:
+        handle.ended("SUCCEEDED")
     if distributed:
         frame.event("MapRunSucceeded")
     frame.event("MapStateSucceeded")
     return results
+
+
+def _join(join: Join, handle: MapRunHandle | None) -> Generator[Any, Any, Any]:
+    """Wait for the iterations; a Map Run stopped with its execution is ABORTED."""
+    try:
+        return (yield join)
+    except GeneratorExit:
+        if handle is not None:
+            handle.ended("ABORTED")
+        raise
+
+
+def _observe(
+    observer: MapRunObserver, frame: Frame, state: MapState, config: _MapConfig, total: int
+) -> MapRunHandle:
+    return observer.started(
+        frame.rt,
+        _map_run_arn(frame, state),
+        state.label or state.name,
+        config.max_concurrency,
+        config.tolerated_count,
+        config.tolerated_percentage,
+        total,
+    )
 
 
 def _map_run_arn(frame: Frame, state: MapState) -> str:
