@@ -28,7 +28,19 @@ from aslrun.runtime.history import MAX_EVENTS, History
 from aslrun.runtime.invoke import Invoker
 from aslrun.runtime.progress import RunningState, running_states
 
-__all__ = ["Execution", "StateMachine", "load"]
+__all__ = ["Execution", "StateMachine", "load", "observe_executions"]
+
+ExecutionObserver = Callable[["StateMachine", "Execution"], None]
+_OBSERVERS: list[ExecutionObserver] = []
+
+
+def observe_executions(callback: ExecutionObserver) -> Callable[[], None]:
+    """Call ``callback(state_machine, execution)`` as each execution starts (every one:
+    ``StateMachine.run``/``start`` and the service's); returns a function that stops it.
+    The coverage collector of ``pytest --aslrun-cov`` reads executions this way."""
+    _OBSERVERS.append(callback)
+    return lambda: _OBSERVERS.remove(callback) if callback in _OBSERVERS else None
+
 
 Source = Mapping[str, Any] | str | os.PathLike[str]
 MockSource = Any  # a mock configuration: aslrun.toolkit.mockconfig.MockConfig, dict, text, path
@@ -249,6 +261,8 @@ class StateMachine:
             registry=registry,
             options=options,
         )
+        for observer in tuple(_OBSERVERS):
+            observer(self, execution)
         return execution
 
     def _mock_invoker(

@@ -114,7 +114,9 @@ def _build_parser(stdout: TextIO, stderr: TextIO) -> _Parser:
     cli_graph.register(commands)
     from aslrun.toolkit import cli_test_state  # noqa: PLC0415 - aslrun test-state
 
-    cli_test_state.register(commands)
+    cli_test_state.register(
+        commands, read_input=inputs.execution_input, load_handlers=inputs.handlers
+    )
     from aslrun.server import cli as cli_server  # noqa: PLC0415 - aslrun serve / aslrun clock
 
     cli_server.register(commands)
@@ -197,6 +199,14 @@ def _add_run_outputs(cmd: argparse.ArgumentParser) -> None:
         "--history",
         action="store_true",
         help="text: show every event's details; json: add the history events",
+    )
+    cmd.add_argument(
+        "--coverage",
+        nargs="?",
+        const="-",
+        metavar="PATH",
+        help="state machine coverage of this run: a table on stderr, or a report written to "
+        "PATH (.json, .html; else the table)",
     )
 
 
@@ -320,11 +330,19 @@ def run_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
     else:
         _run_to_end(execution, clock)
         _report(machine, execution, args, stdout)
+    if args.coverage is not None:
+        _coverage(machine, execution, args.coverage, stderr)
     for hint in hints.missing_handlers(execution.history, handlers, machine.function_aliases):
         stderr.write(f"aslrun run: {hint}\n")
     for hint in hints.waiting_for_tokens(execution):
         stderr.write(f"aslrun run: {hint}\n")
     return ExitCode.OK if execution.status == "SUCCEEDED" else ExitCode.EXECUTION_FAILED
+
+
+def _coverage(machine: StateMachine, execution: Execution, target: str, stderr: TextIO) -> None:
+    from aslrun.toolkit.coverage_report import write_run_coverage  # noqa: PLC0415
+
+    write_run_coverage(machine, execution, target, stderr)
 
 
 def _mock_config(args: argparse.Namespace, environ: Mapping[str, str]) -> str | None:

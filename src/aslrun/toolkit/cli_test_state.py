@@ -18,8 +18,9 @@ from aslrun.toolkit.test_state import INSPECTION_LEVELS, TestStateError, test_st
 __all__ = ["register", "test_state_command"]
 
 
-def register(subparsers: Any) -> None:
-    """Add ``test-state`` to an argparse subparsers object."""
+def register(subparsers: Any, *, read_input: Any, load_handlers: Any) -> None:
+    """Add ``test-state`` to an argparse subparsers object; ``read_input(text, file)`` and
+    ``load_handlers(specs)`` are ``aslrun run``'s readers (``aslrun.cli.inputs``)."""
     cmd = subparsers.add_parser(
         "test-state",
         help="run one state alone, as AWS's TestState API does",
@@ -35,7 +36,7 @@ def register(subparsers: Any) -> None:
     cmd.add_argument("--variables", metavar="JSON", help="variables the state can read")
     cmd.add_argument("--state-configuration", metavar="JSON", help='e.g. {"retrierRetryCount": 1}')
     cmd.add_argument("--handlers", action="append", default=[], metavar="MODULE")
-    cmd.set_defaults(func=test_state_command)
+    cmd.set_defaults(func=test_state_command, read_input=read_input, load_handlers=load_handlers)
 
 
 def _json(option: str, text: str | None) -> Any:
@@ -49,12 +50,11 @@ def _json(option: str, text: str | None) -> Any:
 
 def test_state_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from aslrun.api import load  # noqa: PLC0415
-    from aslrun.cli import inputs  # noqa: PLC0415
 
     try:
         machine = load(args.definition)
         definition = dict(machine.definition)
-        value = inputs.execution_input(args.input, args.input_file)
+        value = args.read_input(args.input, args.input_file)
         answer = test_state(
             definition=definition,
             stateName=args.state if args.state is not None else definition.get("StartAt"),
@@ -63,7 +63,7 @@ def test_state_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO)
             mock=_json("--mock", args.mock),
             variables=_json("--variables", args.variables),
             stateConfiguration=_json("--state-configuration", args.state_configuration),
-            handlers=inputs.handlers(args.handlers),
+            handlers=args.load_handlers(args.handlers),
         )
     except TestStateError as exc:
         stderr.write(f"aslrun test-state: {exc.code}: {exc.message}\n")

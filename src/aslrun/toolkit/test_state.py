@@ -17,9 +17,10 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 from aslrun._json import JSON, dumps
+from aslrun.errors import AslrunError
 from aslrun.handlers.registry import ResourceRegistry
 from aslrun.runtime.clock import VirtualClock
 from aslrun.runtime.retry import matches
@@ -108,6 +109,12 @@ def _check_request(
         )
     if context is not None and mock is None:
         raise TestStateError("ValidationException", "context: may be given only with a mock")
+    if context is not None:
+        raise TestStateError(
+            "ValidationException",
+            "context: not supported offline yet (aslrun runs a real execution, whose Context "
+            "object it builds itself)",
+        )
     if mock is None:
         needs = typ in _MOCK_ONLY_TYPES or (
             typ == "Task" and (":activity:" in resource or resource.endswith(_MOCK_ONLY_SUFFIXES))
@@ -155,6 +162,38 @@ def _mock_handler(mock: Mapping[str, Any]) -> Any:
     return lambda _event: copy.deepcopy(result)
 
 
+_NOT_MOCKED: Final = (
+    "ItemsPath",
+    "ItemSelector",
+    "ItemProcessor",
+    "Iterator",
+    "Items",
+    "Branches",
+    "ItemReader",
+    "ItemBatcher",
+    "ResultWriter",
+    "MaxConcurrency",
+    "MaxConcurrencyPath",
+    "ToleratedFailureCount",
+    "ToleratedFailurePercentage",
+    "ToleratedFailureCountPath",
+    "ToleratedFailurePercentagePath",
+    "Label",
+)
+"""A Map's or Parallel's own work: with a mock, the mock's value stands for all of it."""
+
+
+def _as_mocked_task(tested: dict[str, Any]) -> None:
+    """A mocked Task, Map or Parallel becomes a Task answered by the mock: its input and
+    output processing, Catch and Assign stay."""
+    for key in _NOT_MOCKED:
+        tested.pop(key, None)
+    if tested.get("Type") in _MOCK_ONLY_TYPES:
+        tested.pop("Parameters", None)  # a Map's Parameters are its ItemSelector
+    tested["Type"] = "Task"
+    tested["Resource"] = MOCK_RESOURCE
+
+
 def _synthetic(
     name: str, state: dict[str, Any], ql: str | None, variables: Any, mocked: bool
 ) -> tuple[dict[str, Any], dict[str, str], str | None]:
@@ -166,29 +205,7 @@ def _synthetic(
     if tested.get("Type") not in ("Choice", "Succeed", "Fail"):
         tested["End"] = True
     if mocked:
-        for key in (
-            "ItemsPath",
-            "ItemSelector",
-            "ItemProcessor",
-            "Iterator",
-            "Items",
-            "Branches",
-            "ItemReader",
-            "ItemBatcher",
-            "ResultWriter",
-            "MaxConcurrency",
-            "MaxConcurrencyPath",
-            "ToleratedFailureCount",
-            "ToleratedFailurePercentage",
-            "ToleratedFailureCountPath",
-            "ToleratedFailurePercentagePath",
-            "Label",
-        ):
-            tested.pop(key, None)
-        if tested.get("Type") in _MOCK_ONLY_TYPES:
-            tested.pop("Parameters", None)
-        tested["Type"] = "Task"
-        tested["Resource"] = MOCK_RESOURCE
+        _as_mocked_task(tested)
     stubs: dict[str, str] = {}
 
     def stub(target: Any) -> Any:
@@ -248,12 +265,6 @@ def test_state(
         _json_arg("definition", definition, "InvalidDefinition"), stateName
     )
     _check_request(state, mock, inspectionLevel, revealSecrets, context)
-    if context is not None:
-        raise TestStateError(
-            "ValidationException",
-            "context: not supported offline yet (aslrun runs a real "
-            "execution, whose Context object it builds itself)",
-        )
     raw_input = input if isinstance(input, str) else None
     value: JSON = _json_arg("input", input if input is not None else "{}", "InvalidExecutionInput")
     assigned = _json_arg("variables", variables) if variables is not None else None
@@ -263,32 +274,22 @@ def test_state(
     machine_doc, stubs, own_next = _synthetic(name, state, ql, assigned, mock is not None)
     try:
         machine = load(machine_doc, name="TestState")
-    except Exception as exc:  # a located DefinitionError: the state's own problems
+    except AslrunError as exc:  # a located DefinitionError: the state's own problems
         raise TestStateError("InvalidDefinition", str(exc)) from None
-    if mock is not None:
-        registry: Any = {MOCK_RESOURCE: _mock_handler(mock)}
-    else:
-        registry = handlers
+    registry: Any = handlers if mock is None else {MOCK_RESOURCE: _mock_handler(mock)}
     clock = VirtualClock(start=start) if start is not None else VirtualClock()
     execution = machine.run(value, handlers=registry, clock=clock, seed=seed)
     events = execution.history
     answer = _answer(name, state, events, stubs, own_next, config)
+    details = answer.pop("errorDetails", None)
     if inspectionLevel != "INFO":
+        text = raw_input if raw_input is not None else dumps(value)
         data = inspection_data(
-            machine.machine.states[name],
-            state,
-            events,
-            name,
-            raw_input if raw_input is not None else dumps(value),
-            value,
-            assigned,
+            machine.machine.states[name], state, events, name, text, value, assigned
         )
-        details = answer.pop("errorDetails", None)
         if details:
             data["errorDetails"] = details
         answer["inspectionData"] = data
-    else:
-        answer.pop("errorDetails", None)
     return answer
 
 
@@ -397,44 +398,6 @@ def _details(event: Mapping[str, Any]) -> dict[str, Any]:
         if key.endswith("EventDetails") and isinstance(value, dict):
             return value
     return {}
-
-
-_REQUEST_FIELDS = frozenset(
-    {
-        "definition",
-        "roleArn",
-        "input",
-        "inspectionLevel",
-        "revealSecrets",
-        "variables",
-        "stateName",
-        "mock",
-        "context",
-        "stateConfiguration",
-    }
-)
-
-
-def service_test_state(service: Any, request: Mapping[str, Any]) -> dict[str, Any]:
-    """``StepFunctions.test_state``: the request's keyword arguments as boto3 names them;
-    AWS's exceptions (``sfn.exceptions.ValidationException`` ...) for a refused request."""
-    from aslrun.service import errors  # noqa: PLC0415
-
-    unknown = sorted(set(request) - _REQUEST_FIELDS)
-    if unknown:
-        raise errors.ValidationException(f"test_state: unknown parameter {unknown[0]!r}")
-    if "definition" not in request:
-        raise errors.MissingRequiredParameter("test_state: 'definition' is required")
-    try:
-        return test_state(
-            **request,
-            handlers=service.registry,
-            start=service.clock.now(),
-            seed=service.rng.randrange(2**32),
-        )
-    except TestStateError as exc:
-        cls = getattr(errors, exc.code, errors.ValidationException)
-        raise cls(exc.message) from None
 
 
 test_state.__test__ = False  # type: ignore[attr-defined]  # pytest: not a test when imported
