@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint conformance bench simulate clean
+.PHONY: demo test test-clients lint conformance bench simulate clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -20,6 +20,15 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# Real clients against aslrun serve: the AWS CLI (PyPI) and the AWS SDK for JavaScript v2 and
+# v3 (npm, into tests/clients/node_modules). The tests skip a client that is not there.
+test-clients: $(STAMP)
+	$(BIN)/python -m pip install --quiet awscli
+	@if command -v npm >/dev/null; then \
+		cd tests/clients && npm install --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the Node.js client tests will skip"; fi
+	$(BIN)/python -m pytest -q -m clients tests/test_server_clients.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
