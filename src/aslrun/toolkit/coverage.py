@@ -250,7 +250,12 @@ class CoverageCollector:
         name = name or "StateMachine"
         found = self.machines.get(key)
         if found is None:
-            found = self.machines[key] = MachineCoverage(name, definition)
+            taken = {m.name for m in self.machines.values()}
+            unique, n = name, 1
+            while unique in taken:  # another definition under the same name: a new row
+                n += 1
+                unique = f"{name} #{n}"
+            found = self.machines[key] = MachineCoverage(unique, definition)
         found.add(history)
 
     def add_execution(self, machine: Any, execution: Any) -> None:
