@@ -225,7 +225,9 @@ class ExecutionCore:
             proc.cancel()
         now = clock.now()
         last = len(self._history) if previous is None else previous
-        self._history.add(now, event, last, details)
+        history = self._history
+        history.add(now, event, last, details)
+        history.listener = history.on_limit = None  # nothing more to tell; no cycle kept
         self._stop = now
         callbacks, self._on_done = self._on_done, None
         for callback in callbacks or ():

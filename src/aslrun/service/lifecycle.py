@@ -7,7 +7,6 @@ from typing import Any
 from aslrun.api import Execution
 from aslrun.runtime.execution import ExecutionOptions
 from aslrun.runtime.history import HistoryEvent
-from aslrun.service.mapruns import MapRuns
 from aslrun.service.store import ExecutionRecord, MachineRecord, ServiceState
 
 __all__ = ["abort", "launch"]
@@ -32,7 +31,7 @@ def launch(
         tokens=s.tokens,
         max_events=s.max_events,
         invoker=s.invoker,
-        map_runs=MapRuns(s),
+        map_runs=s.map_run_observer,
     )
     mocked = None if s.mocks is None else s.mocks.invoker(record, test_case, s.invoker)
     if mocked is not None:  # a Step Functions Local test case answers its mocked states

@@ -23,7 +23,7 @@ from aslrun.service.executions import ExecutionsAPI
 from aslrun.service.gc_policy import collecting_less
 from aslrun.service.hooks import ActivityInvoker, RuntimeHooks
 from aslrun.service.machines import MachinesAPI, check_enum
-from aslrun.service.mapruns import MapRunsAPI
+from aslrun.service.mapruns import MapRuns, MapRunsAPI
 from aslrun.service.mocks import ServiceMocks
 from aslrun.service.nested import NestedExecutions
 from aslrun.service.retention import MODES
@@ -76,6 +76,7 @@ class StepFunctions(MachinesAPI, ExecutionsAPI, ActivitiesAPI, MapRunsAPI):
         )
         self._s.invoker = ActivityInvoker(self._s, self._s.invoker)
         self._s.invoker = NestedExecutions(self, self._s.invoker)  # states:startExecution
+        self._s.map_run_observer = MapRuns(self._s)  # Distributed Map runs and children
         self._hooks = RuntimeHooks(self._s)
         # SFN_MOCK_CONFIG is read here, once, as Step Functions Local reads it at start-up.
         self._s.mocks = ServiceMocks.make(mock_config, test_case, mock_validation, os.environ)

@@ -16,6 +16,7 @@ from aslrun.handlers.invoker import HANDLER_INVOKER
 from aslrun.handlers.registry import ResourceRegistry
 from aslrun.runtime.clock import VirtualClock
 from aslrun.runtime.invoke import Invocation, Invoker, TokenTable
+from aslrun.runtime.maprun import MapRunObserver
 from aslrun.service.retention import Retention
 
 if TYPE_CHECKING:
@@ -106,6 +107,7 @@ class ServiceState:
         self.retention = Retention(history)  # what is kept of an ended execution
         self.map_runs: dict[str, MapRunRecord] = {}  # Distributed Map runs by ARN
         self.map_run_of: dict[str, str] = {}  # a Map Run's child execution -> its run's ARN
+        self.map_run_observer: MapRunObserver | None = None  # set by StepFunctions
         self.machines: dict[str, MachineRecord] = {}
         self.executions: dict[str, ExecutionRecord] = {}
         self.activities: dict[str, ActivityRecord] = {}
