@@ -57,6 +57,7 @@ class Build:
     pieces: Pieces
     machines: Mapping[Location, Machine]
     language: QueryLanguage
+    expressions: Mapping[str, object]  # compiled JSONata expressions by their text
     problems: list[Diagnostic] = field(default_factory=list)
     failed: tuple[Location, ...] = field(init=False)
 
@@ -128,9 +129,9 @@ def _opt_path(raw: Any, where: Where, b: Build, *, reference: bool = False) -> O
 
 def _jsonata(raw: Any, name: str, where: Where, b: Build) -> Template:
     """A JSONata template; one whose expressions did not compile (reported) stays literal."""
-    if any(loc[: len(where)] == where for loc in b.failed):
+    if b.failed and any(loc[: len(where)] == where for loc in b.failed):
         return Template(raw, lambda scope: raw, True)
-    return compile_jsonata(raw, name, where, b.problems, b.pieces)
+    return compile_jsonata(raw, name, where, b.problems, b.expressions)
 
 
 def _payload(raw: Mapping[str, Any], key: str, where: Where, b: Build) -> Template | None:

@@ -264,49 +264,36 @@ def _random_of(scope: Scope) -> Any:
 
 
 def compile_jsonata(
-    raw: JSON, field: str, where: Where, problems: list[Diagnostic], pieces: Pieces | None = None
+    raw: JSON,
+    field: str,
+    where: Where,
+    problems: list[Diagnostic],
+    compiled: Mapping[str, object] | None = None,
 ) -> Template:
     """Compile a JSONata-mode template: ``{% ... %}`` strings at any depth are expressions.
 
-    Expressions the load walk already compiled (in ``pieces``, under ``where``) are reused.
+    ``compiled``: expressions the load walk already compiled, by their text; they are reused.
     """
     from aslrun.lang import jsonata  # noqa: PLC0415  (heavy import, only for JSONata definitions)
 
-    known: dict[str, jsonata.Expression] | None = None
+    known = compiled or {}
 
     def make(text: str) -> jsonata.Expression:
-        nonlocal known
-        if known is None:  # the expressions compiled under this field, by their text
-            known = {
-                piece.text: piece
-                for loc, piece in (pieces or {}).items()
-                if isinstance(piece, jsonata.Expression) and loc[: len(where)] == where
-            }
         found = known.get(text)
-        return found if found is not None else jsonata.compile_expression(text)
+        return found if isinstance(found, jsonata.Expression) else jsonata.compile_expression(text)
 
     try:
         tmpl = jsonata.compile_template(raw, make)
     except jsonata.JsonataSyntaxError as e:
         problems.append(Diagnostic(where, str(e), code=e.code))
         return Template(raw, lambda scope: raw, True)
-    if not _has_expression(raw, jsonata.is_expression):
+    if tmpl.is_static:  # no expression at any depth
         return Template(raw, lambda scope: raw, True, tmpl, field)
 
     def run(scope: Scope) -> JSON:
         return tmpl.evaluate(scope.run.jsonata_bindings(scope), field)
 
     return Template(raw, run, False, tmpl, field)
-
-
-def _has_expression(raw: JSON, is_expr: Callable[[object], bool]) -> bool:
-    if isinstance(raw, str):
-        return is_expr(raw)
-    if isinstance(raw, dict):
-        return any(_has_expression(v, is_expr) for v in raw.values())
-    if isinstance(raw, list):
-        return any(_has_expression(v, is_expr) for v in raw)
-    return False
 
 
 # ----------------------------------------------------------------------------------------------

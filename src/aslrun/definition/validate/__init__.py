@@ -138,7 +138,7 @@ def _state(
             errors += diagnostic.severity == "ERROR"
             yield diagnostic
     subs = yield from _children(ctx, machine, names)
-    build = Build(ctx.pieces, subs, JSONATA if ctx.jsonata else JSONPATH)
+    build = Build(ctx.pieces, subs, JSONATA if ctx.jsonata else JSONPATH, ctx.expressions)
     model = build_state(str(name), state, path, build)
     if not errors:
         yield from build.problems  # what only building finds

@@ -53,6 +53,9 @@ class StateContext:
     language: str
     top_language: str
     pieces: Pieces = dataclasses.field(default_factory=dict, compare=False, repr=False)
+    expressions: dict[str, object] = dataclasses.field(
+        default_factory=dict, compare=False, repr=False
+    )  # the state's compiled JSONata expressions by their text (also in ``pieces``)
 
     @property
     def type(self) -> str:

@@ -170,7 +170,7 @@ def rule_jsonata(ctx: StateContext) -> Iterator[Diagnostic]:
             continue
         for path, text in _expressions(value, (*ctx.path, key)):
             try:
-                ctx.pieces[path] = compile_expression(text)
+                ctx.pieces[path] = ctx.expressions[text] = compile_expression(text)
             except JsonataSyntaxError as exc:
                 ctx.pieces[path] = FAILED
                 yield error(path, f"Invalid JSONata expression {text!r}: {exc.message}", exc.code)
