@@ -128,6 +128,7 @@ class Invocation:
         "function_name",
         "heartbeat_seconds",
         "info",
+        "observer",
         "on_cancel",
         "params",
         "proc",
@@ -176,6 +177,8 @@ class Invocation:
         self._accepted = False
         self._early: Answer | None = None
         self.on_cancel: Callable[[], None] | None = None  # the invoker's cleanup, if any
+        # told of each accept/begin/submitted/heartbeat/answer (a durable service records them)
+        self.observer: Callable[[str, Invocation, Any], None] | None = None
 
     @property
     def closed(self) -> bool:
@@ -204,6 +207,8 @@ class Invocation:
         if self.answered is not None:
             return False
         self.answered = answer
+        if self.observer is not None:
+            self.observer("answer", self, answer)
         self._close()
         proc = self.proc
         if self._arming or proc is None:
@@ -217,6 +222,8 @@ class Invocation:
         """SendTaskHeartbeat: the heartbeat deadline starts again; False if closed."""
         if self.answered is not None:
             return False
+        if self.observer is not None:
+            self.observer("heartbeat", self, None)
         timer = self._heartbeat_timer
         if timer is not None:
             timer.cancel()
@@ -228,6 +235,8 @@ class Invocation:
         """The invoker takes the work: its scheduled event is recorded (once)."""
         if not self._accepted:
             self._accepted = True
+            if self.observer is not None:
+                self.observer("accept", self, None)
             if self.events is not None:
                 self.events.scheduled()
 
@@ -235,12 +244,16 @@ class Invocation:
         """The work starts (a worker took it): the started event; the heartbeat clock runs."""
         self.accept()
         self.begun = True
+        if self.observer is not None:
+            self.observer("begin", self, worker_name)
         if self.events is not None:
             self.events.started(worker_name)
         if self.heartbeat_seconds is not None and not self._arming and self.proc is not None:
             self._arm_heartbeat()  # a worker took a queued task later (an activity poll)
 
     def submitted(self, output: JSON) -> None:
+        if self.observer is not None:
+            self.observer("submitted", self, output)
         if self.events is not None:
             self.events.submitted(output)
 

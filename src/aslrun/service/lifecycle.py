@@ -41,6 +41,8 @@ def launch(
     s.executions[execution.arn] = entry
     record.executions.append(entry)
     _observe(s, execution)
+    for hook in s.on_launch:  # a durable service records the execution (service/durable)
+        hook(entry, test_case, options.seed)
     s.retention.launched(s, entry)
     return entry
 

@@ -18,6 +18,7 @@ from aslrun.runtime.clock import Timer, VirtualClock, to_datetime
 from aslrun.runtime.progress import RunningState
 from aslrun.service import errors
 from aslrun.service.activities import ActivitiesAPI
+from aslrun.service.durable import Durable
 from aslrun.service.errors import ExecutionDoesNotExist
 from aslrun.service.executions import ExecutionsAPI
 from aslrun.service.gc_policy import collecting_less
@@ -44,6 +45,9 @@ class StepFunctions(MachinesAPI, ExecutionsAPI, ActivitiesAPI, MapRunsAPI):
     dict); None reads the ``SFN_MOCK_CONFIG`` environment variable.  An execution started with
     ``stateMachineArn=arn + "#TestCase"`` (or any, given ``test_case``) runs under that test
     case; ``mock_validation`` (STRICT, PRESENT, NONE) checks its mocked results.
+    ``state_dir``: keep state machines, activities and Standard executions in SQLite in this
+    directory, written as they change; a service opened on it again continues them (running
+    executions are replayed to their last durable step; see docs/durability.md).
     """
 
     exceptions = errors
@@ -62,6 +66,7 @@ class StepFunctions(MachinesAPI, ExecutionsAPI, ActivitiesAPI, MapRunsAPI):
         mock_config: Any = None,
         test_case: str | None = None,
         mock_validation: str = "STRICT",
+        state_dir: str | os.PathLike[str] | None = None,
     ) -> None:
         check_enum("history", history, MODES)
         check_max_events(max_events)
@@ -80,6 +85,9 @@ class StepFunctions(MachinesAPI, ExecutionsAPI, ActivitiesAPI, MapRunsAPI):
         self._hooks = RuntimeHooks(self._s)
         # SFN_MOCK_CONFIG is read here, once, as Step Functions Local reads it at start-up.
         self._s.mocks = ServiceMocks.make(mock_config, test_case, mock_validation, os.environ)
+        self._durable: Durable | None = None
+        if state_dir is not None:  # restore what the directory holds, then record changes
+            self._durable = Durable(self, state_dir)
 
     def __repr__(self) -> str:
         s = self._s
@@ -87,6 +95,12 @@ class StepFunctions(MachinesAPI, ExecutionsAPI, ActivitiesAPI, MapRunsAPI):
             f"<StepFunctions {s.region} {len(s.machines)} state machines, "
             f"{len(s.executions)} executions, at {self.now().isoformat()}>"
         )
+
+    def close(self) -> None:
+        """Write what is pending and close the state directory (with ``state_dir``)."""
+        if self._durable is not None:
+            self._durable.close()
+            self._durable = None
 
     # -- executions as objects -------------------------------------------------------------
 

@@ -114,6 +114,7 @@ class ServiceState:
         self.subscribers: list[Subscriber] = []
         self.seq = itertools.count(1)
         self.mocks: ServiceMocks | None = None  # Step Functions Local test cases (mocks.py)
+        self.on_launch: list[Callable[[ExecutionRecord, str | None, int | None], None]] = []
 
     def uuid(self) -> str:
         """A UUID from the service's random source: the same seed gives the same names."""
