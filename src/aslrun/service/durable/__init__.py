@@ -22,7 +22,7 @@ from aslrun.runtime.clock import RealClock
 from aslrun.runtime.history import TERMINAL_EVENTS, History, HistoryEvent
 from aslrun.service.durable.db import Writer, connect
 from aslrun.service.durable.replay import DurableInvoker, ExecState, Mark, decode_mark
-from aslrun.service.durable.restore import replay_one, restore
+from aslrun.service.durable.restore import replay_one, restore, seed_of
 from aslrun.service.lifecycle import _observe
 from aslrun.service.store import ExecutionRecord, MachineVersion
 
@@ -74,7 +74,7 @@ class Durable:
         marks = self._marks()
         for entry, row, recorded in restored.running:
             arn = row["arn"]
-            self.cases[arn] = (row["test_case"], row["seed"])
+            self.cases[arn] = (row["test_case"], seed_of(row))
             replay_one(s, self.invoker, entry, row, recorded, marks.pop(arn, {}), self._watch)
             s.retention.launched(s, entry)
         self.writer.now = s.clock.now()

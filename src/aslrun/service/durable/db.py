@@ -36,7 +36,7 @@ CREATE TABLE IF NOT EXISTS activities (
 CREATE TABLE IF NOT EXISTS executions (
     arn TEXT PRIMARY KEY, seq INTEGER NOT NULL, machine_arn TEXT NOT NULL,
     version_id INTEGER NOT NULL, name TEXT NOT NULL, input TEXT NOT NULL,
-    trace_header TEXT, seed INTEGER, start REAL NOT NULL, test_case TEXT,
+    trace_header TEXT, seed TEXT, start REAL NOT NULL, test_case TEXT,
     status TEXT NOT NULL, output TEXT, error TEXT, cause TEXT, stop REAL);
 CREATE TABLE IF NOT EXISTS events (
     arn TEXT NOT NULL, id INTEGER NOT NULL, previous INTEGER NOT NULL, ts REAL NOT NULL,
@@ -127,7 +127,8 @@ class Writer:
         output = dumps(ex.output) if ex.status == "SUCCEEDED" else None
         return (
             ex.arn, r.seq, r.machine.arn, self.version_id(r.machine.arn, r.version),
-            ex.name, r.input_text, r.trace_header, seed, ex._start, case,
+            ex.name, r.input_text, r.trace_header, None if seed is None else str(seed),
+            ex._start, case,
             ex.status, output, ex.error, ex.cause, ex._stop,
         )  # fmt: skip
 

@@ -31,7 +31,7 @@ from aslrun.service.store import (
     ServiceState,
 )
 
-__all__ = ["Restored", "restore"]
+__all__ = ["Restored", "replay_one", "restore", "seed_of"]
 
 
 class Restored:
@@ -110,6 +110,12 @@ def _events(db: sqlite3.Connection) -> dict[str, list[HistoryEvent]]:
     return out
 
 
+def seed_of(row: sqlite3.Row) -> int | None:
+    """An execution's seed (kept as text: a 64-bit unsigned number)."""
+    text = row["seed"]
+    return None if text is None else int(text)
+
+
 def _add(s: ServiceState, entry: ExecutionRecord) -> None:
     s.executions[entry.execution.arn] = entry
     entry.machine.executions.append(entry)
@@ -148,7 +154,7 @@ def replay_one(
     """Re-create a running execution, replay it to the end of its recorded history, then
     let it continue live on the service's clock.  A divergence fails it (States.Runtime)."""
     sm = entry.version.machine
-    seed = row["seed"]
+    seed = seed_of(row)
     history = ReplayHistory(recorded, s.max_events)
     clock = ReplayClock(s.clock, row["start"])
     ex = Execution(

@@ -1,0 +1,275 @@
+"""Durable executions: ``StepFunctions(state_dir=DIR)`` survives ``kill -9``.
+
+The service writes what each scheduler step changed as one SQLite transaction; a service
+opened again on the directory describes the ended executions with their histories and
+replays the running ones to their last durable step (issue 13, "Durable executions").
+Event types and their order are AWS's (Wait: WaitStateEntered/WaitStateExited; callback:
+TaskScheduled, TaskStarted, TaskSubmitted, TaskSucceeded as recorded on AWS).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import selectors
+import signal
+import sqlite3
+import subprocess
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import durable_child as child
+from aslrun.service import StepFunctions
+
+HERE = Path(__file__).parent
+T0 = datetime(2024, 1, 1, tzinfo=timezone.utc).timestamp()
+TIMEOUT = 60.0  # seconds a child may take to reach its marker (a bound, not a measurement)
+
+
+def _spawn(state_dir: Path, mode: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), *sys.path])}
+    return subprocess.Popen(
+        [sys.executable, str(HERE / "durable_child.py"), str(state_dir), mode],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+def _lines(proc: subprocess.Popen[str], count: int) -> list[str]:
+    """The child's first ``count`` lines, each awaited at most TIMEOUT seconds."""
+    assert proc.stdout is not None
+    out: list[str] = []
+    with selectors.DefaultSelector() as sel:
+        sel.register(proc.stdout, selectors.EVENT_READ)
+        while len(out) < count:
+            assert sel.select(TIMEOUT), "the child printed nothing in time"
+            line = proc.stdout.readline()
+            assert line, f"the child ended early (exit {proc.poll()})"
+            out.append(line)
+    return out
+
+
+def _kill(proc: subprocess.Popen[str]) -> None:
+    os.kill(proc.pid, signal.SIGKILL)
+    assert proc.wait(timeout=TIMEOUT) == -signal.SIGKILL
+    for stream in (proc.stdin, proc.stdout):
+        if stream is not None:
+            stream.close()
+
+
+def _history(sfn: StepFunctions, arn: str) -> list[dict[str, Any]]:
+    return sfn.get_execution_history(executionArn=arn, maxResults=1000)["events"]
+
+
+def _shape(events: list[dict[str, Any]]) -> list[tuple[int, int, str, float]]:
+    return [
+        (e["id"], e["previousEventId"], e["type"], e["timestamp"].timestamp() - T0) for e in events
+    ]
+
+
+def test_kill_9_then_restart(tmp_path: Path) -> None:
+    proc = _spawn(tmp_path, "kill")
+    try:
+        (line,) = _lines(proc, 1)
+    finally:
+        _kill(proc)
+    assert line.startswith("READY ")
+    before = json.loads(line[len("READY ") :])
+    arns = before["arns"]
+    assert before["calls"] == ["notify", "slow"]
+    child.CALLS.clear()
+
+    sfn = child.service(str(tmp_path))
+    assert sfn.now().timestamp() == T0 + 1000  # the virtual clock resumes where it stopped
+
+    # ended executions: described and listed with their histories, as recorded
+    done = sfn.describe_execution(executionArn=arns["done"])
+    assert (done["status"], done["output"]) == ("SUCCEEDED", '{"a":1}')
+    assert [e["type"] for e in _history(sfn, arns["done"])] == [
+        "ExecutionStarted", "PassStateEntered", "PassStateExited", "ExecutionSucceeded",
+    ]  # fmt: skip
+    failed = sfn.describe_execution(executionArn=arns["fail"])
+    assert (failed["status"], failed["error"], failed["cause"]) == ("FAILED", "E", "C")
+    for name in ("done", "fail"):
+        assert (
+            json.loads(json.dumps(_history(sfn, arns[name]), default=str))
+            == (before["histories"][name])
+        )
+    listed = sfn.list_executions(stateMachineArn=child.arn_of(sfn, "wait"))["executions"]
+    assert [(e["name"], e["status"]) for e in listed] == [("x", "RUNNING")]
+
+    # running executions: nothing duplicated, nothing lost, and they go on
+    for name in ("wait", "callback"):
+        assert (
+            json.loads(json.dumps(_history(sfn, arns[name]), default=str))
+            == (before["histories"][name])
+        )
+    # the Task whose handler was mid-call (TaskStarted, no outcome) is invoked again; the
+    # callback's message was delivered (TaskSubmitted) and is not sent again
+    assert child.CALLS == ["slow"]
+    params = json.loads(
+        _history(sfn, arns["callback"])[2]["taskScheduledEventDetails"]["parameters"]
+    )
+    token = params["MessageBody"]["token"]  # the token issued before the kill
+    sfn.advance(100)
+    sfn.send_task_success(taskToken=token, output='{"approved":true}')
+    cb = sfn.describe_execution(executionArn=arns["callback"])
+    assert (cb["status"], cb["output"]) == ("SUCCEEDED", '{"approved":true}')
+    assert _shape(_history(sfn, arns["callback"])) == [
+        (1, 0, "ExecutionStarted", 0.0),
+        (2, 1, "TaskStateEntered", 0.0),
+        (3, 2, "TaskScheduled", 0.0),
+        (4, 3, "TaskStarted", 0.0),
+        (5, 4, "TaskSubmitted", 0.0),
+        (6, 5, "TaskSucceeded", 1100.0),
+        (7, 6, "TaskStateExited", 1100.0),
+        (8, 7, "ExecutionSucceeded", 1100.0),
+    ]
+
+    sfn.run()  # the Wait ends at its original deadline: entered at 0 + 3600 seconds
+    assert _shape(_history(sfn, arns["wait"])) == [
+        (1, 0, "ExecutionStarted", 0.0),
+        (2, 1, "WaitStateEntered", 0.0),
+        (3, 2, "WaitStateExited", 3600.0),
+        (4, 3, "PassStateEntered", 3600.0),
+        (5, 4, "PassStateExited", 3600.0),
+        (6, 5, "ExecutionSucceeded", 3600.0),
+    ]
+    # it answers 5000 s after the call it was given again (at the execution's old time 0)
+    assert _shape(_history(sfn, arns["slow"])) == [
+        (1, 0, "ExecutionStarted", 0.0),
+        (2, 1, "TaskStateEntered", 0.0),
+        (3, 2, "LambdaFunctionScheduled", 0.0),
+        (4, 3, "LambdaFunctionStarted", 0.0),
+        (5, 4, "LambdaFunctionSucceeded", 5000.0),
+        (6, 5, "TaskStateExited", 5000.0),
+        (7, 6, "ExecutionSucceeded", 5000.0),
+    ]
+
+    final = {name: _history(sfn, arn) for name, arn in arns.items()}
+    sfn.close()
+
+    # and all of it was written: a third service sees the same
+    again = child.service(str(tmp_path))
+    for name, arn in arns.items():
+        assert _history(again, arn) == final[name]
+        status = again.describe_execution(executionArn=arn)["status"]
+        assert status == ("FAILED" if name == "fail" else "SUCCEEDED")
+    again.close()
+
+
+def _consistent(db: Path) -> dict[str, str]:
+    """Every execution's events are numbered 1..n without a gap, and it has ended exactly
+    when its last event is a terminal one."""
+    con = sqlite3.connect(db / "aslrun.sqlite3")
+    try:
+        statuses = dict(con.execute("SELECT arn, status FROM executions"))
+        for arn, status in statuses.items():
+            rows = con.execute("SELECT id, type FROM events WHERE arn=? ORDER BY id", (arn,))
+            ids, types = zip(*rows.fetchall(), strict=True)
+            assert list(ids) == list(range(1, len(ids) + 1))
+            ended = types[-1].startswith("Execution") and types[-1] != "ExecutionStarted"
+            assert ended == (status != "RUNNING"), (arn, status, types)
+        return statuses
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_killed_at_random_points_leaves_a_consistent_store(tmp_path: Path, seed: int) -> None:
+    rounds = random.Random(seed).randint(5, 120)
+    proc = _spawn(tmp_path, "loop")
+    try:
+        _lines(proc, rounds)
+    finally:
+        _kill(proc)  # somewhere in round ``rounds`` or later: mid-step, mid-commit, anywhere
+    statuses = _consistent(tmp_path)
+    assert len(statuses) >= rounds
+
+    sfn = child.service(str(tmp_path))
+    sfn.run()
+    arn = child.arn_of(sfn, "loop")
+    listed = sfn.list_executions(stateMachineArn=arn, maxResults=1000)["executions"]
+    assert len(listed) == len(statuses)
+    for item in listed:
+        types = [e["type"] for e in _history(sfn, item["executionArn"])]
+        assert types == [
+            "ExecutionStarted", "PassStateEntered", "PassStateExited", "WaitStateEntered",
+            "WaitStateExited", "TaskStateEntered", "LambdaFunctionScheduled",
+            "LambdaFunctionStarted", "LambdaFunctionSucceeded", "TaskStateExited",
+            "ExecutionSucceeded",
+        ]  # fmt: skip
+    sfn.close()
+
+
+def _wait_machine(sfn: StepFunctions, result: dict[str, Any]) -> str:
+    defn = {
+        "StartAt": "P",
+        "States": {
+            "P": {"Type": "Pass", "Result": result, "Next": "W"},
+            "W": {"Type": "Wait", "Seconds": 100, "End": True},
+        },
+    }
+    return sfn.create_state_machine(name="m", definition=json.dumps(defn), roleArn=child.ROLE)[
+        "stateMachineArn"
+    ]
+
+
+def test_replay_divergence_fails_the_execution(tmp_path: Path) -> None:
+    sfn = child.service(str(tmp_path))
+    machine = _wait_machine(sfn, {"a": 1})
+    arn = sfn.start_execution(stateMachineArn=machine, name="d")["executionArn"]
+    sfn.advance(10)
+    recorded = _history(sfn, arn)
+    sfn.close()
+    # the recorded definition changed behind the service's back: the replay's PassStateExited
+    # carries another output than the recorded one
+    con = sqlite3.connect(tmp_path / "aslrun.sqlite3")
+    with con:
+        text = con.execute("SELECT definition FROM versions").fetchone()[0]
+        con.execute("UPDATE versions SET definition=?", (text.replace('"a": 1', '"a": 2'),))
+    con.close()
+
+    again = child.service(str(tmp_path))
+    out = again.describe_execution(executionArn=arn)
+    assert (out["status"], out["error"]) == ("FAILED", "States.Runtime")
+    assert out["cause"] == (
+        "The execution could not be resumed after a restart: replaying its recorded history "
+        "gave PassStateExited where event 3 was PassStateExited. The state machine definition "
+        "or the task handlers changed since the execution was recorded."
+    )
+    events = _history(again, arn)
+    assert events[:-1] == recorded  # nothing recorded is changed or dropped
+    assert (events[-1]["id"], events[-1]["type"]) == (len(recorded) + 1, "ExecutionFailed")
+    again.run()
+    assert len(_history(again, arn)) == len(recorded) + 1  # its Wait is gone with it
+    again.close()
+
+
+def test_without_state_dir_nothing_is_written(tmp_path: Path) -> None:
+    sfn = StepFunctions()
+    _wait_machine(sfn, {})
+    assert sfn._durable is None
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_names_after_a_restart_are_new(tmp_path: Path) -> None:
+    """Generated execution names come from the seed; a restarted service must not hand out
+    the first run's names again (ExecutionAlreadyExists)."""
+    sfn = child.service(str(tmp_path))
+    machine = _wait_machine(sfn, {})
+    first = sfn.start_execution(stateMachineArn=machine)["executionArn"]
+    sfn.close()
+    again = child.service(str(tmp_path))
+    second = again.start_execution(stateMachineArn=machine)["executionArn"]
+    assert second != first
+    listed = again.list_executions(stateMachineArn=machine)["executions"]
+    assert [e["executionArn"] for e in listed] == [second, first]
+    again.close()
