@@ -165,18 +165,18 @@ def test_kill_9_then_restart(tmp_path: Path) -> None:
     again.close()
 
 
-def _consistent(db: Path) -> dict[str, str]:
+def _consistent(db: Path) -> dict[int, str]:
     """Every execution's events are numbered 1..n without a gap, and it has ended exactly
     when its last event is a terminal one."""
     con = sqlite3.connect(db / "aslrun.sqlite3")
     try:
-        statuses = dict(con.execute("SELECT arn, status FROM executions"))
-        for arn, status in statuses.items():
-            rows = con.execute("SELECT id, type FROM events WHERE arn=? ORDER BY id", (arn,))
+        statuses = dict(con.execute("SELECT seq, status FROM executions"))
+        for seq, status in statuses.items():
+            rows = con.execute("SELECT id, type FROM events WHERE seq=? ORDER BY id", (seq,))
             ids, types = zip(*rows.fetchall(), strict=True)
             assert list(ids) == list(range(1, len(ids) + 1))
             ended = types[-1].startswith("Execution") and types[-1] != "ExecutionStarted"
-            assert ended == (status != "RUNNING"), (arn, status, types)
+            assert ended == (status != "RUNNING"), (seq, status, types)
         return statuses
     finally:
         con.close()

@@ -75,7 +75,9 @@ class Durable:
         for entry, row, recorded in restored.running:
             arn = row["arn"]
             self.cases[arn] = (row["test_case"], seed_of(row))
-            replay_one(s, self.invoker, entry, row, recorded, marks.pop(arn, {}), self._watch)
+            replay_one(
+                s, self.invoker, entry, row, recorded, marks.pop(row["seq"], {}), self._watch
+            )
             s.retention.launched(s, entry)
         self.writer.now = s.clock.now()
         self.writer.commit()
@@ -96,13 +98,13 @@ class Durable:
         if "now" in meta and not isinstance(s.clock, RealClock):
             s.clock._now = float(meta["now"])  # a virtual clock resumes where it stopped
 
-    def _marks(self) -> dict[str, dict[int, list[Mark]]]:
-        out: dict[str, dict[int, list[Mark]]] = {}
+    def _marks(self) -> dict[int, dict[int, list[Mark]]]:
+        out: dict[int, dict[int, list[Mark]]] = {}
         rows = self.db.execute(
-            "SELECT arn, ordinal, kind, t, sync, data FROM marks ORDER BY arn, ordinal, n"
+            "SELECT seq, ordinal, kind, t, sync, data FROM marks ORDER BY seq, ordinal, n"
         )
-        for arn, ordinal, kind, t, sync, data in rows:
-            out.setdefault(arn, {}).setdefault(ordinal, []).append(decode_mark(kind, t, sync, data))
+        for seq, ordinal, kind, t, sync, data in rows:
+            out.setdefault(seq, {}).setdefault(ordinal, []).append(decode_mark(kind, t, sync, data))
         return out
 
     def _remember(self, vid: int, v: MachineVersion) -> None:
@@ -122,23 +124,23 @@ class Durable:
             return  # Express executions are not kept (AWS keeps no Express history either)
         arn = entry.execution.arn
         self.cases[arn] = (case, seed)
-        self.invoker.running[arn] = ExecState(arn, seed)
+        self.invoker.running[arn] = ExecState(arn, entry.seq, seed)
         self.writer.dirty[arn] = (entry, case, seed)
         history = entry.execution.events
-        self.writer.events.extend((arn, e) for e in history)  # ExecutionStarted
+        self.writer.events.extend((entry.seq, e) for e in history)  # ExecutionStarted
         self._watch(entry, history, observe=False)
 
     def _watch(self, entry: ExecutionRecord, history: History, observe: bool = True) -> None:
         """Record each new event of ``entry`` (and tell the service's subscribers)."""
         if observe:
             _observe(self.s, entry.execution)
-        arn = entry.execution.arn
+        arn, seq = entry.execution.arn, entry.seq
         notify = history.listener
         writer, running = self.writer, self.invoker.running
         case, seed = self.cases[arn]
 
         def listener(event: HistoryEvent) -> None:
-            writer.events.append((arn, event))
+            writer.events.append((seq, event))
             if event.type in TERMINAL_EVENTS:
                 writer.dirty[arn] = (entry, case, seed)
                 running.pop(arn, None)

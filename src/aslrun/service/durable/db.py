@@ -34,17 +34,17 @@ CREATE TABLE IF NOT EXISTS machines (
 CREATE TABLE IF NOT EXISTS activities (
     arn TEXT PRIMARY KEY, seq INTEGER NOT NULL, name TEXT NOT NULL, created REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS executions (
-    arn TEXT PRIMARY KEY, seq INTEGER NOT NULL, machine_arn TEXT NOT NULL,
+    seq INTEGER PRIMARY KEY, arn TEXT NOT NULL UNIQUE, machine_arn TEXT NOT NULL,
     version_id INTEGER NOT NULL, name TEXT NOT NULL, input TEXT NOT NULL,
     trace_header TEXT, seed TEXT, start REAL NOT NULL, test_case TEXT,
     status TEXT NOT NULL, output TEXT, error TEXT, cause TEXT, stop REAL);
 CREATE TABLE IF NOT EXISTS events (
-    arn TEXT NOT NULL, id INTEGER NOT NULL, previous INTEGER NOT NULL, ts REAL NOT NULL,
-    type TEXT NOT NULL, details TEXT, PRIMARY KEY (arn, id)) WITHOUT ROWID;
+    seq INTEGER NOT NULL, id INTEGER NOT NULL, previous INTEGER NOT NULL, ts REAL NOT NULL,
+    type TEXT NOT NULL, details TEXT, PRIMARY KEY (seq, id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS marks (
-    arn TEXT NOT NULL, ordinal INTEGER NOT NULL, n INTEGER NOT NULL, kind TEXT NOT NULL,
+    seq INTEGER NOT NULL, ordinal INTEGER NOT NULL, n INTEGER NOT NULL, kind TEXT NOT NULL,
     t REAL NOT NULL, sync INTEGER NOT NULL, data TEXT,
-    PRIMARY KEY (arn, ordinal, n)) WITHOUT ROWID;
+    PRIMARY KEY (seq, ordinal, n)) WITHOUT ROWID;
 """
 
 
@@ -68,9 +68,9 @@ class Writer:
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
-        self.events: list[tuple[str, HistoryEvent]] = []
-        self.marks: list[tuple[str, int, int, str, float, int, str | None]] = []
-        self.dropped: list[tuple[str, int]] = []  # (arn, ordinal): marks of a re-invoked task
+        self.events: list[tuple[int, HistoryEvent]] = []  # (execution seq, event)
+        self.marks: list[tuple[int, int, int, str, float, int, str | None]] = []
+        self.dropped: list[tuple[int, int]] = []  # (seq, ordinal): marks of a re-invoked task
         self.dirty: dict[str, tuple[ExecutionRecord, str | None, int | None]] = {}
         self.config: list[tuple[str, tuple[Any, ...]]] = []  # machines, versions, activities
         self.version_ids: dict[int, int] = {}  # id(MachineVersion) -> versions.id
@@ -96,13 +96,13 @@ class Writer:
                     [self._execution_row(*d) for d in self.dirty.values()],
                 )
             if self.dropped:
-                db.executemany("DELETE FROM marks WHERE arn=? AND ordinal=?", self.dropped)
+                db.executemany("DELETE FROM marks WHERE seq=? AND ordinal=?", self.dropped)
             if self.events:
                 db.executemany(
                     "INSERT INTO events VALUES (?,?,?,?,?,?)",
                     [
-                        (arn, e.id, e.previous_event_id, e.timestamp, e.type, _details(e))
-                        for arn, e in self.events
+                        (seq, e.id, e.previous_event_id, e.timestamp, e.type, _details(e))
+                        for seq, e in self.events
                     ],
                 )
             if self.marks:
@@ -126,7 +126,7 @@ class Writer:
         ex = r.execution
         output = dumps(ex.output) if ex.status == "SUCCEEDED" else None
         return (
-            ex.arn, r.seq, r.machine.arn, self.version_id(r.machine.arn, r.version),
+            r.seq, ex.arn, r.machine.arn, self.version_id(r.machine.arn, r.version),
             ex.name, r.input_text, r.trace_header, None if seed is None else str(seed),
             ex._start, case,
             ex.status, output, ex.error, ex.cause, ex._stop,

@@ -143,6 +143,7 @@ class ExecState:
     """A durable execution's invocation count and, while it replays, its recorded marks."""
 
     arn: str
+    seq: int  # the execution's key in the store
     seed: int | None
     ordinal: int = 0
     replay: dict[int, list[Mark]] = field(default_factory=dict)
@@ -182,11 +183,11 @@ def _answer(data: dict[str, Any]) -> Answer:
 class _Observer:
     """Writes one invocation's marks as they happen (after ``skip`` replayed ones)."""
 
-    __slots__ = ("arn", "count", "ordinal", "skip", "writer")
+    __slots__ = ("count", "ordinal", "seq", "skip", "writer")
 
-    def __init__(self, writer: Writer, arn: str, ordinal: int, skip: int) -> None:
+    def __init__(self, writer: Writer, seq: int, ordinal: int, skip: int) -> None:
         self.writer = writer
-        self.arn = arn
+        self.seq = seq
         self.ordinal = ordinal
         self.count = skip
         self.skip = skip
@@ -197,7 +198,7 @@ class _Observer:
             return
         t = inv.rt.clock.now()
         row = (
-            self.arn,
+            self.seq,
             self.ordinal,
             self.count,
             kind,
@@ -255,8 +256,8 @@ class DurableInvoker:
             if answered or _waits_for_token(inv, marks):
                 self._feed(inv, st, ordinal, marks)
                 return
-            self.writer.dropped.append((st.arn, ordinal))  # interrupted mid-call: re-invoked
-        inv.observer = _Observer(self.writer, st.arn, ordinal, 0)
+            self.writer.dropped.append((st.seq, ordinal))  # interrupted mid-call: re-invoked
+        inv.observer = _Observer(self.writer, st.seq, ordinal, 0)
         # the live work draws its randomness (request ids) from a source of its own, so that
         # the execution's stream (task tokens, jitter) is the same whether replayed or not
         saved = rt._random
@@ -267,7 +268,7 @@ class DurableInvoker:
             rt._random = saved
 
     def _feed(self, inv: Invocation, st: ExecState, ordinal: int, marks: list[Mark]) -> None:
-        inv.observer = _Observer(self.writer, st.arn, ordinal, len(marks))
+        inv.observer = _Observer(self.writer, st.seq, ordinal, len(marks))
         for mark in marks:
             if mark.sync:
                 _apply(inv, mark)

@@ -91,7 +91,7 @@ def restore(
     for e in db.execute("SELECT * FROM executions ORDER BY seq"):
         machine = records[e["machine_arn"]]
         version = versions[e["version_id"]]
-        recorded = events.pop(e["arn"], [])
+        recorded = events.pop(e["seq"], [])
         out.max_seq = max(out.max_seq, e["seq"])
         if e["status"] == "RUNNING":
             out.running.append((_placeholder(e, machine, version), e, recorded))
@@ -100,13 +100,13 @@ def restore(
     return out
 
 
-def _events(db: sqlite3.Connection) -> dict[str, list[HistoryEvent]]:
-    out: dict[str, list[HistoryEvent]] = {}
-    for arn, eid, prev, ts, kind, details in db.execute(
-        "SELECT arn, id, previous, ts, type, details FROM events ORDER BY arn, id"
+def _events(db: sqlite3.Connection) -> dict[int, list[HistoryEvent]]:
+    out: dict[int, list[HistoryEvent]] = {}
+    for seq, eid, prev, ts, kind, details in db.execute(
+        "SELECT seq, id, previous, ts, type, details FROM events ORDER BY seq, id"
     ):
         d = None if details is None else json.loads(details)
-        out.setdefault(arn, []).append(HistoryEvent(eid, prev, ts, kind, d))
+        out.setdefault(seq, []).append(HistoryEvent(eid, prev, ts, kind, d))
     return out
 
 
@@ -173,7 +173,7 @@ def replay_one(
         mocked = s.mocks.invoker(entry.machine, case, s.invoker)
         if mocked is not None:
             options.invoker = mocked
-    invoker.running[ex.arn] = ExecState(ex.arn, seed, replay=marks)
+    invoker.running[ex.arn] = ExecState(ex.arn, row["seq"], seed, replay=marks)
     on_history(entry, history)
     try:
         launch_process(
