@@ -273,3 +273,50 @@ def test_names_after_a_restart_are_new(tmp_path: Path) -> None:
     listed = again.list_executions(stateMachineArn=machine)["executions"]
     assert [e["executionArn"] for e in listed] == [second, first]
     again.close()
+
+
+def test_activity_tasks_across_restarts(tmp_path: Path) -> None:
+    """A worker's task (ActivityStarted) keeps its token and its heartbeat deadline across a
+    restart; a task still queued (ActivityScheduled) is queued again, not scheduled twice."""
+    sfn = child.service(str(tmp_path))
+    act = sfn.create_activity(name="work")["activityArn"]
+    defn = {
+        "StartAt": "A",
+        "States": {
+            "A": {"Type": "Task", "Resource": act, "HeartbeatSeconds": 100, "Next": "B"},
+            "B": {"Type": "Task", "Resource": act, "End": True},
+        },
+    }
+    m = sfn.create_state_machine(name="m", definition=json.dumps(defn), roleArn=child.ROLE)
+    arn = sfn.start_execution(stateMachineArn=m["stateMachineArn"], name="e")["executionArn"]
+    sfn.advance(5)
+    task = sfn.get_activity_task(activityArn=act, workerName="w1")
+    sfn.advance(50)
+    sfn.close()
+
+    sfn = child.service(str(tmp_path))
+    sfn.send_task_heartbeat(taskToken=task["taskToken"])  # at 55: the deadline moves to 155
+    sfn.advance(60)
+    sfn.send_task_success(taskToken=task["taskToken"], output='{"x":1}')  # at 115: in time
+    sfn.close()
+
+    sfn = child.service(str(tmp_path))
+    second = sfn.get_activity_task(activityArn=act, workerName="w2")
+    assert second["input"] == '{"x":1}'
+    sfn.send_task_success(taskToken=second["taskToken"], output='{"y":2}')
+    assert sfn.describe_execution(executionArn=arn)["status"] == "SUCCEEDED"
+    assert _shape(_history(sfn, arn)) == [
+        (1, 0, "ExecutionStarted", 0.0),
+        (2, 1, "TaskStateEntered", 0.0),
+        (3, 2, "ActivityScheduled", 0.0),
+        (4, 3, "ActivityStarted", 5.0),
+        (5, 4, "ActivitySucceeded", 115.0),
+        (6, 5, "TaskStateExited", 115.0),
+        (7, 6, "TaskStateEntered", 115.0),
+        (8, 7, "ActivityScheduled", 115.0),
+        (9, 8, "ActivityStarted", 115.0),
+        (10, 9, "ActivitySucceeded", 115.0),
+        (11, 10, "TaskStateExited", 115.0),
+        (12, 11, "ExecutionSucceeded", 115.0),
+    ]
+    sfn.close()
