@@ -43,17 +43,19 @@ def _spawn(state_dir: Path, mode: str) -> subprocess.Popen[str]:
 
 
 def _lines(proc: subprocess.Popen[str], count: int) -> list[str]:
-    """The child's first ``count`` lines, each awaited at most TIMEOUT seconds."""
+    """The child's first ``count`` lines, each awaited at most TIMEOUT seconds (read from
+    the pipe itself: a buffered readline could hold lines the selector no longer sees)."""
     assert proc.stdout is not None
-    out: list[str] = []
+    fd = proc.stdout.fileno()
+    buffer = b""
     with selectors.DefaultSelector() as sel:
-        sel.register(proc.stdout, selectors.EVENT_READ)
-        while len(out) < count:
+        sel.register(fd, selectors.EVENT_READ)
+        while buffer.count(b"\n") < count:
             assert sel.select(TIMEOUT), "the child printed nothing in time"
-            line = proc.stdout.readline()
-            assert line, f"the child ended early (exit {proc.poll()})"
-            out.append(line)
-    return out
+            chunk = os.read(fd, 65536)
+            assert chunk, f"the child ended early (exit {proc.poll()})"
+            buffer += chunk
+    return [line.decode() + "\n" for line in buffer.split(b"\n")[:count]]
 
 
 def _kill(proc: subprocess.Popen[str]) -> None:
@@ -319,4 +321,33 @@ def test_activity_tasks_across_restarts(tmp_path: Path) -> None:
         (11, 10, "TaskStateExited", 115.0),
         (12, 11, "ExecutionSucceeded", 115.0),
     ]
+    sfn.close()
+
+
+def test_served_with_state_dir_survives_kill_9(tmp_path: Path) -> None:
+    """``aslrun serve --state-dir DIR``: what boto3 created over HTTP is in DIR after kill -9."""
+    boto3 = pytest.importorskip("boto3")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "aslrun", "serve", "--port", "0", "--clock", "virtual",
+         "--start", "2024-01-01T00:00:00Z", "--state-dir", str(tmp_path)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        endpoint, said = _lines(proc, 2)
+        assert said == f"aslrun serve: keeping state machines and executions in {tmp_path}\n"
+        url = endpoint.split(" at ", 1)[1].split()[0]
+        client = boto3.client(
+            "stepfunctions", endpoint_url=url, region_name="us-east-1",
+            aws_access_key_id="local", aws_secret_access_key="local",
+        )  # fmt: skip
+        machine = client.create_state_machine(
+            name="wait", definition=json.dumps(child.MACHINES["wait"]), roleArn=child.ROLE
+        )["stateMachineArn"]
+        arn = client.start_execution(stateMachineArn=machine, name="x")["executionArn"]
+    finally:
+        _kill(proc)
+    sfn = child.service(str(tmp_path))
+    assert sfn.describe_execution(executionArn=arn)["status"] == "RUNNING"
+    sfn.run()
+    assert _shape(_history(sfn, arn))[-1] == (6, 5, "ExecutionSucceeded", 3600.0)
     sfn.close()
