@@ -9,11 +9,11 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from aslrun._json import JSON, MAX_PAYLOAD_BYTES, dumps, size_in_bytes
+from aslrun._json import JSON, dumps
 from aslrun.definition.loader import load_definition
 from aslrun.definition.model import Machine
 from aslrun.definition.validate import load_model
-from aslrun.errors import DefinitionError, Diagnostic, InvalidExecutionInput
+from aslrun.errors import DefinitionError, Diagnostic
 from aslrun.handlers.invoker import HANDLER_INVOKER
 from aslrun.handlers.registry import ResourceRegistry, require_freezegun
 from aslrun.runtime.clock import VirtualClock, to_datetime
@@ -26,6 +26,7 @@ from aslrun.runtime.execution import (
 )
 from aslrun.runtime.history import MAX_EVENTS, History
 from aslrun.runtime.invoke import Invoker
+from aslrun.runtime.limits import check_execution_input
 from aslrun.runtime.progress import RunningState, running_states
 
 __all__ = ["Execution", "StateMachine", "load", "observe_executions"]
@@ -241,7 +242,7 @@ class StateMachine:
             require_freezegun()
         if options.max_seconds is None and self.type == "EXPRESS":
             options.max_seconds = EXPRESS_MAX_SECONDS
-        _check_input(input)
+        check_execution_input(input)
         name = name if name is not None else str(uuid.uuid4())
         identity = self._identity(name, options.seed)
         execution = Execution(
@@ -345,18 +346,6 @@ def _check_handlers(handlers: object) -> None:
         "or a glob pattern) to callables, e.g. {'StartRecorder': start_recorder}, or an "
         f"aslrun.ResourceRegistry; got {type(handlers).__name__}"
     )
-
-
-def _check_input(value: JSON) -> None:
-    """AWS refuses an execution input that is not JSON or is over 256 KiB."""
-    try:
-        size = size_in_bytes(value)
-    except (TypeError, ValueError) as e:
-        raise InvalidExecutionInput(f"the execution input is not JSON: {e}") from None
-    if size > MAX_PAYLOAD_BYTES:
-        raise InvalidExecutionInput(
-            f"the execution input is {size} bytes; the maximum is {MAX_PAYLOAD_BYTES} bytes"
-        )
 
 
 def load(

@@ -3,12 +3,18 @@
 ``VirtualClock`` keeps a heap of ``(time, seq, callback)`` and jumps straight to the next due
 entry: a day of Wait states takes microseconds.  ``RealClock`` is the same scheduler; it only
 waits for the wall clock before running an entry.  No other module reads the wall clock.
+
+A clock shows the years 1 to 9999 (what a ``datetime`` holds).  It never moves past
+``MAX_TIME``: when the next entry is due later than that, the clock stops at ``MAX_TIME`` and
+runs its horizon callbacks instead (``at_horizon``: each running execution times out there),
+and entries due past the range are dropped.
 """
 
 from __future__ import annotations
 
 import heapq
 import itertools
+import math
 import threading
 import time as _time
 from collections.abc import Callable
@@ -16,9 +22,22 @@ from datetime import datetime, timedelta, timezone
 
 from dateutil import parser as _dateparser
 
-__all__ = ["RealClock", "Timer", "VirtualClock", "format_iso", "to_datetime"]
+__all__ = [
+    "MAX_TIME",
+    "MIN_TIME",
+    "RealClock",
+    "Timer",
+    "VirtualClock",
+    "format_iso",
+    "to_datetime",
+]
 
 UTC = timezone.utc
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MIN_TIME = datetime(1, 1, 1, tzinfo=UTC).timestamp()
+"""The first instant a clock can show (0001-01-01T00:00:00Z), in epoch seconds."""
+MAX_TIME = datetime(9999, 12, 31, 23, 59, 59, 999000, tzinfo=UTC).timestamp()
+"""The last instant a clock can show (9999-12-31T23:59:59.999Z), in epoch seconds."""
 
 
 class Timer:
@@ -38,6 +57,16 @@ class Timer:
 def _parse_start(start: datetime | str | float | None) -> float:
     if start is None:
         return _time.time()
+    t = _to_epoch(start)
+    if not MIN_TIME <= t <= MAX_TIME:  # NaN fails this too
+        raise ValueError(
+            f"a clock starts between years 1 and 9999 "
+            f"(epoch seconds {MIN_TIME:.0f} to {MAX_TIME:.3f}), not at {start!r}"
+        )
+    return t
+
+
+def _to_epoch(start: datetime | str | float) -> float:
     if isinstance(start, (int, float)):
         return float(start)
     if isinstance(start, str):
@@ -46,12 +75,16 @@ def _parse_start(start: datetime | str | float | None) -> float:
         raise ValueError(f"expected a datetime, an ISO 8601 string or epoch seconds: {start!r}")
     if start.tzinfo is None:
         start = start.replace(tzinfo=UTC)
-    return start.timestamp()
+    return min(start.timestamp(), MAX_TIME)  # a datetime holds up to 9999-12-31T23:59:59.999999
 
 
 def to_datetime(t: float) -> datetime:
-    """An aware UTC datetime for an epoch time, rounded to the millisecond."""
-    return datetime.fromtimestamp(round(t, 3), UTC)
+    """An aware UTC datetime for an epoch time, rounded to the millisecond.
+
+    Counted in whole milliseconds from the epoch, so the rounding stays exact at any year
+    (a float's microseconds are not, near year 9999).
+    """
+    return _EPOCH + timedelta(milliseconds=round(t * 1000))
 
 
 def format_iso(t: float) -> str:
@@ -68,15 +101,33 @@ class VirtualClock:
         self._now = _parse_start(start)
         self._queue: list[tuple[float, int, Timer]] = []
         self._seq = itertools.count()
+        self._horizon: list[Timer] = []
+        self._horizon_prune_at = 64
 
     def now(self) -> float:
         """The current time, as epoch seconds."""
         return self._now
 
     def schedule(self, at: float, callback: Callable[[], None]) -> Timer:
-        """Run ``callback`` when the clock reaches ``at`` (never earlier than now)."""
-        timer = Timer(max(at, self._now), callback)
+        """Run ``callback`` when the clock reaches ``at`` (never earlier than now).
+
+        An ``at`` past ``MAX_TIME`` (or NaN) is never reached: see ``at_horizon``.
+        """
+        timer = Timer(math.inf if math.isnan(at) else max(at, self._now), callback)
         heapq.heappush(self._queue, (timer.at, next(self._seq), timer))
+        return timer
+
+    def at_horizon(self, callback: Callable[[], None]) -> Timer:
+        """Run ``callback`` if the clock would have to pass ``MAX_TIME``: it stops there.
+
+        Callbacks run in the order they were given; cancelled ones are skipped.
+        """
+        timer = Timer(MAX_TIME, callback)
+        horizon = self._horizon
+        horizon.append(timer)
+        if len(horizon) >= self._horizon_prune_at:  # finished executions cancel theirs
+            self._horizon = [t for t in horizon if not t.cancelled]
+            self._horizon_prune_at = max(64, 2 * len(self._horizon))
         return timer
 
     def call_soon(self, callback: Callable[[], None]) -> Timer:
@@ -98,6 +149,8 @@ class VirtualClock:
             if timer.cancelled:
                 heapq.heappop(queue)
                 continue
+            if at > MAX_TIME:
+                return self._reach_horizon()
             if not self._wait_until(at) or not queue or queue[0][2] is not timer:
                 continue  # woken (or another thread ran it): look at the queue again
             heapq.heappop(queue)
@@ -106,20 +159,36 @@ class VirtualClock:
             return True
         return False
 
+    def _reach_horizon(self) -> bool:
+        """The next entry is due past ``MAX_TIME``: stop the clock there and run the horizon
+        callbacks; with none left, drop the entries nothing can ever reach."""
+        horizon = [t for t in self._horizon if not t.cancelled]
+        self._horizon = []
+        if not horizon:
+            self._queue = [e for e in self._queue if e[0] <= MAX_TIME]
+            heapq.heapify(self._queue)
+            return False
+        self._now = max(self._now, MAX_TIME)
+        for timer in horizon:
+            if not timer.cancelled:
+                timer.callback()
+        return True
+
     def run(self, until: datetime | str | float | None = None) -> None:
         """Run callbacks in order until none is left (or the next is after ``until``: epoch
         seconds, a datetime (naive = UTC) or an ISO 8601 string)."""
         if until is not None:
-            until = _parse_start(until)
+            until = _to_epoch(until)
         while True:
             due = self.next_due()
             if due is None or (until is not None and due > until):
-                if until is None or until <= self._now or self._wait_until(until):
+                if until is None or until <= self._now or self._wait_until(min(until, MAX_TIME)):
                     break
                 continue  # woken before ``until``: something may have been scheduled
-            self.step()
+            if not self.step():
+                break
         if until is not None and until > self._now:
-            self._now = until
+            self._now = min(until, MAX_TIME)
 
     def advance(self, seconds: float | timedelta) -> None:
         """Move time forward by ``seconds`` (or a timedelta), running what falls due on the way."""

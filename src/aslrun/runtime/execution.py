@@ -40,6 +40,11 @@ Status = Literal["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"]
 STANDARD_MAX_SECONDS = 365 * 24 * 3600.0  # AWS: a Standard execution runs at most one year
 EXPRESS_MAX_SECONDS = 300.0  # AWS: an Express execution runs at most five minutes
 
+CLOCK_END = (
+    "The execution timed out: its simulated time reached 9999-12-31T23:59:59.999Z, the last "
+    "instant aslrun's clock can show."
+)
+
 
 class ExecutionOptions:
     """What one execution adds to a (possibly shared) handler registry and clock.
@@ -141,6 +146,7 @@ class ExecutionCore:
         self._history = history
         self._proc: Proc | None = None
         self._timer: Timer | None = None
+        self._horizon: Timer | None = None  # the clock's end of time (year 9999)
         self._clock: VirtualClock | None = None
         self._on_done: list[Callable[[ExecutionCore], None]] | None = None
         history.on_limit = self._history_full
@@ -177,14 +183,13 @@ class ExecutionCore:
         self.cause = error.cause or None
         self._end("ExecutionFailed", self._error_details())
 
-    def _timed_out(self) -> None:
-        """The machine's TimeoutSeconds passed: TIMED_OUT, the running states stopped."""
+    def _timed_out(self, cause: str = "The execution timed out.") -> None:
+        """The machine's TimeoutSeconds passed (or the clock's end of time came): TIMED_OUT,
+        the running states stopped."""
         if self.done:
             return
         self.status = "TIMED_OUT"
-        self._end(
-            "ExecutionTimedOut", {"error": "States.Timeout", "cause": "The execution timed out."}
-        )
+        self._end("ExecutionTimedOut", {"error": "States.Timeout", "cause": cause})
 
     def _history_full(self) -> None:
         """The history reached AWS's quota: FAILED, as AWS fails it (the event numbered
@@ -217,9 +222,10 @@ class ExecutionCore:
     def _end(self, event: str, details: dict[str, Any], previous: int | None = None) -> None:
         clock = self._clock
         assert clock is not None
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
+        for timer in (self._timer, self._horizon):
+            if timer is not None:
+                timer.cancel()
+        self._timer = self._horizon = None
         proc, self._proc = self._proc, None  # the process (generator, runtime) can be collected
         if proc is not None and not proc.done:
             proc.cancel()
@@ -280,4 +286,5 @@ def launch(
     else:  # no timer: a wait that would pass the deadline times the execution out there
         rt.deadline = start + longest
         rt.on_deadline = execution._timed_out
+    execution._horizon = clock.at_horizon(lambda: execution._timed_out(CLOCK_END))
     clock.call_soon(proc.start)

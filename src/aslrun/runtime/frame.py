@@ -15,6 +15,7 @@ from aslrun.handlers.registry import ResourceRegistry
 from aslrun.lang.templates import Scope
 from aslrun.runtime.clock import VirtualClock, format_iso
 from aslrun.runtime.history import History, Payload
+from aslrun.runtime.limits import check_state_output
 
 if TYPE_CHECKING:
     from aslrun.runtime.invoke import Invoker, TokenTable
@@ -213,6 +214,8 @@ class Frame:
         return StatesError(failure.error, cause)
 
     def exit(self, run: StateRun, output: JSON, assigned: dict[str, JSON] | None) -> None:
+        if output is not run.input:  # a value the state built: AWS's size limit, our depth
+            check_state_output(run.state.name, output)
         details: dict[str, Any] = {"name": run.state.name, "output": Payload(output)}
         if assigned:
             texts = self._check_assign(assigned)

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import math
 import random as _random
 from collections.abc import Sequence
 
 from aslrun.definition.model import Catcher, Retrier
 
-__all__ = ["UNCATCHABLE", "backoff_delay", "find_catcher", "matches", "next_retry"]
+__all__ = [
+    "MAX_BACKOFF_SECONDS",
+    "UNCATCHABLE",
+    "backoff_delay",
+    "find_catcher",
+    "matches",
+    "next_retry",
+]
 
 UNCATCHABLE = frozenset({"States.Runtime"})
 """Errors no Retry or Catch handles: the execution fails (AWS: runtime errors are terminal)."""
@@ -32,14 +40,33 @@ def matches(error_equals: Sequence[str], error: str, heartbeat: bool = False) ->
     return False
 
 
+MAX_BACKOFF_SECONDS = 1e13
+"""The longest wait ``backoff_delay`` returns: past the end of any clock (year 9999) from any
+start, so a longer interval ends the same way (the execution times out at the clock's end)."""
+
+_LOG_MAX_BACKOFF = math.log(MAX_BACKOFF_SECONDS)
+
+
 def backoff_delay(retrier: Retrier, retries_done: int, rng: _random.Random) -> float:
-    """The wait before retry number ``retries_done + 1`` of ``retrier``."""
-    delay = retrier.interval_seconds * (retrier.backoff_rate**retries_done)
+    """The wait before retry number ``retries_done + 1`` of ``retrier``.
+
+    ``IntervalSeconds x BackoffRate ** retries_done``, capped by ``MaxDelaySeconds``; the
+    growth is bounded (``MAX_BACKOFF_SECONDS``) before it is computed, so a retrier with
+    thousands of attempts never overflows.
+    """
+    delay = _grown(retrier.interval_seconds, retrier.backoff_rate, retries_done)
     if retrier.max_delay_seconds is not None:
         delay = min(delay, retrier.max_delay_seconds)
     if retrier.jitter == "FULL":
         delay = rng.uniform(0.0, delay)
     return delay
+
+
+def _grown(interval: float, rate: float, n: int) -> float:
+    grows = interval > 0 and rate > 1.0 and n > 0
+    if grows and math.log(interval) + n * math.log(rate) >= _LOG_MAX_BACKOFF:
+        return MAX_BACKOFF_SECONDS  # decided in logarithms: rate ** n may overflow a float
+    return min(interval * rate**n, MAX_BACKOFF_SECONDS)
 
 
 def next_retry(

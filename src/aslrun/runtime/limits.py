@@ -1,0 +1,151 @@
+"""AWS's payload limits and aslrun's nesting limit, applied to execution inputs and to the
+values states build.
+
+AWS refuses an execution input over 256 KiB (StartExecution: ``InvalidExecutionInput``) and
+fails a state whose output (or whose input after Parameters) is over 256 KiB with
+``States.DataLimitExceeded``.  aslrun adds one limit of its own: a value nested deeper than
+``MAX_DEPTH`` levels is refused the same way (``InvalidExecutionInput`` for the execution
+input, ``States.Runtime`` for a state's output), so that no walk over it can exhaust Python's
+stack.
+"""
+
+from __future__ import annotations
+
+from aslrun._json import (
+    JSON,
+    MAX_DEPTH,
+    MAX_PAYLOAD_BYTES,
+    JsonTooDeep,
+    JsonValueError,
+    check_value,
+    dumps,
+    nesting_depth,
+)
+from aslrun.errors import InvalidExecutionInput, StateFailure, StatesError
+
+__all__ = ["check_execution_input", "check_state_output", "data_limit_exceeded"]
+
+
+def check_execution_input(value: JSON) -> None:
+    """Refuse an execution input AWS would refuse (not JSON, over 256 KiB) or that nests
+    deeper than aslrun follows, with ``InvalidExecutionInput`` saying what and where."""
+    bound = _flat_bound(value)
+    if bound is not None and bound <= MAX_PAYLOAD_BYTES:
+        return  # a small flat value of JSON scalars: nothing to refuse
+    try:
+        size = check_value(value)
+    except JsonTooDeep as e:
+        raise InvalidExecutionInput(f"the execution input is not valid: {e}") from None
+    except JsonValueError as e:
+        raise InvalidExecutionInput(f"the execution input is not JSON: {e}") from None
+    if size > MAX_PAYLOAD_BYTES:
+        raise InvalidExecutionInput(
+            f"the execution input is {size} bytes; the maximum is {MAX_PAYLOAD_BYTES} bytes"
+        )
+
+
+def data_limit_exceeded(name: str) -> StatesError:
+    """AWS's failure for a result or output over 256 KiB (``name``: the state or task)."""
+    return StatesError(
+        "States.DataLimitExceeded",
+        f"The state/task '{name}' returned a result with a size exceeding the maximum number "
+        "of bytes service limit.",
+    )
+
+
+def check_state_output(name: str, value: JSON) -> None:
+    """Fail the state ``name`` whose output is over 256 KiB (``States.DataLimitExceeded``,
+    as AWS) or nests deeper than ``MAX_DEPTH`` (``States.Runtime``, aslrun's own limit).
+
+    Runs on most states, so the common case is one short loop: an object of strings, small
+    integers, booleans and nulls is bounded without encoding it.  Anything else is walked
+    (depth) and measured by the C encoder.
+    """
+    if type(value) is dict:
+        chars = 0
+        try:
+            for key, member in value.items():
+                kind = type(member)
+                if kind is int:
+                    if not -_SMALL_INT < member < _SMALL_INT:
+                        break
+                elif kind is str:
+                    chars += len(member)
+                elif kind is not bool and member is not None:
+                    break
+                chars += len(key)
+            else:
+                # six bytes a character at most (\uXXXX); 26 for quotes, separators, a number
+                if 6 * chars + 26 * len(value) + 2 <= MAX_PAYLOAD_BYTES:
+                    return
+        except TypeError:  # a key that is not a string
+            pass
+    _check_built_value(name, value)
+
+
+def _check_built_value(name: str, value: JSON) -> None:
+    bound = _flat_bound(value)
+    if bound is not None and bound <= MAX_PAYLOAD_BYTES:
+        return
+    if nesting_depth(value, MAX_DEPTH) > MAX_DEPTH:
+        raise StateFailure(
+            "States.Runtime",
+            f"The state's output nests more than {MAX_DEPTH} levels deep (aslrun's limit).",
+        )
+    try:
+        text = dumps(value)
+    except (TypeError, ValueError):
+        try:
+            check_value(value)
+        except JsonValueError as e:
+            raise StateFailure("States.Runtime", f"The state's output is not JSON: {e}") from None
+        raise  # check_value finds every value dumps refuses
+    if _over_limit(text):
+        raise data_limit_exceeded(name)
+
+
+_SCALAR_BOUND = {bool: 5, type(None): 4}
+"""UTF-8 bytes of a scalar's JSON text, at most (str, int and float are bounded below)."""
+_SMALL_INT = 10**18
+
+
+def _flat_bound(value: JSON) -> int | None:
+    """At most how many bytes ``value``'s JSON text takes, if it is a scalar or an object or
+    array of scalars; None when it holds containers (or numbers the bound does not cover)."""
+    if isinstance(value, dict):
+        total = 1
+        for key, member in value.items():
+            size = _scalar_bound(member)
+            if size is None or type(key) is not str:
+                return None
+            total += 6 * len(key) + 4 + size  # "key": and a comma
+        return total
+    if isinstance(value, list):
+        total = 1
+        for member in value:
+            size = _scalar_bound(member)
+            if size is None:
+                return None
+            total += size + 1
+        return total
+    return _scalar_bound(value)
+
+
+def _scalar_bound(value: JSON) -> int | None:
+    kind = type(value)
+    if kind is str:
+        return 6 * len(value) + 2  # \uXXXX is the longest form of one character
+    if kind is int:
+        return 20 if -_SMALL_INT < value < _SMALL_INT else None
+    if kind is float:
+        return 24 if value - value == 0 else None  # NaN and Infinity are not JSON
+    return _SCALAR_BOUND.get(kind)
+
+
+def _over_limit(text: str) -> bool:
+    """Whether JSON text is over 256 KiB in UTF-8, encoding it only when it must."""
+    if len(text) > MAX_PAYLOAD_BYTES:
+        return True  # every character is at least one byte
+    if len(text) * 4 <= MAX_PAYLOAD_BYTES or text.isascii():
+        return False  # at most four bytes a character
+    return len(text.encode("utf-8")) > MAX_PAYLOAD_BYTES
