@@ -40,6 +40,10 @@ MAX_TIME = datetime(9999, 12, 31, 23, 59, 59, 999000, tzinfo=UTC).timestamp()
 """The last instant a clock can show (9999-12-31T23:59:59.999Z), in epoch seconds."""
 
 
+def _nothing() -> None:
+    """What a cancelled timer calls (never: the scheduler skips it)."""
+
+
 class Timer:
     """A scheduled callback; ``cancel()`` makes the scheduler skip it."""
 
@@ -52,6 +56,7 @@ class Timer:
 
     def cancel(self) -> None:
         self.cancelled = True
+        self.callback = _nothing  # what the callback holds can be freed before the entry is
 
 
 def _parse_start(start: datetime | str | float | None) -> float:
