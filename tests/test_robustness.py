@@ -367,15 +367,26 @@ def test_a_retrier_with_1100_attempts_and_a_cap_runs_them_all() -> None:
     assert offsets(ex, "ExecutionFailed") == [1 + 2 + 4 + 8 + 10 * 1096]
 
 
-def test_a_back_off_past_year_9999_times_out_at_the_end_of_the_clock() -> None:
-    # 2^k seconds after 2026: the wait that would pass 9999-12-31 is the 38th (2^37 s ~ 4,355 y)
+def test_a_back_off_growing_for_99_attempts_ends_at_the_one_year_limit() -> None:
+    # 2^(i-1) s before retry i: retry 24 starts at 2^24 - 1 s (194 days), retry 25 would start
+    # at 2^25 - 1 s, past AWS's one year for a Standard execution: it times out then.
     ex = run(_always_failing({"MaxAttempts": 99, "BackoffRate": 2.0}), {}, {"f": _fail})
+    assert ex.status == "TIMED_OUT"
+    assert types(ex).count("LambdaFunctionScheduled") == 25
+    assert offsets(ex, "ExecutionTimedOut") == [365 * 86400]
+
+
+def test_a_back_off_past_year_9999_times_out_at_the_end_of_the_clock() -> None:
+    # Started in June 9999, the one-year limit lies past the last instant a clock can show.
+    start = "9999-06-01T00:00:00Z"
+    ex = run(
+        _always_failing({"MaxAttempts": 99, "BackoffRate": 2.0}), {}, {"f": _fail}, start=start
+    )
     assert ex.status == "TIMED_OUT"
     last = ex.history[-1]
     assert last["type"] == "ExecutionTimedOut"
     assert last["timestamp"] == datetime(9999, 12, 31, 23, 59, 59, 999000, tzinfo=timezone.utc)
     assert last["executionTimedOutEventDetails"] == {"error": "States.Timeout", "cause": CLOCK_END}
-    assert types(ex).count("LambdaFunctionScheduled") == 38
     assert ex.stop_date == last["timestamp"]
 
 
@@ -384,7 +395,7 @@ def test_a_wait_past_year_9999_times_out_at_the_end_of_the_clock() -> None:
         "StartAt": "W",
         "States": {"W": {"Type": "Wait", "SecondsPath": "$.s", "End": True}},
     }
-    ex = run(definition, {"s": 2**31 - 1}, start="9990-01-01T00:00:00Z")
+    ex = run(definition, {"s": 300 * 86400}, start="9999-06-01T00:00:00Z")
     assert ex.status == "TIMED_OUT"
     assert types(ex) == ["ExecutionStarted", "WaitStateEntered", "ExecutionTimedOut"]
     assert ex.history[-1]["executionTimedOutEventDetails"]["cause"] == CLOCK_END
@@ -435,7 +446,7 @@ def _jsonata_pass(output: Any) -> dict[str, Any]:
 
 
 def test_a_jsonata_output_over_256_kib_fails_with_data_limit_exceeded() -> None:
-    ex = run(_jsonata_pass("{% $pad('', 10000000, 'a') %}"), {})
+    ex = run(_jsonata_pass("{% $pad('', 1000000, 'a') %}"), {})
     assert (ex.status, ex.error, ex.cause) == (
         "FAILED",
         "States.DataLimitExceeded",
