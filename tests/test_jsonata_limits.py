@@ -81,13 +81,13 @@ def test_validate_locates_an_unreadable_expression() -> None:
 
 
 def test_an_infinite_tail_recursion_ends(monkeypatch: pytest.MonkeyPatch) -> None:
-    """jsonata-js runs a tail-recursive loop forever; aslrun stops it after MAX_STEPS
-    (lowered here so the test is quick: the default is 200,000) with a clear cause."""
+    """jsonata-js runs a tail-recursive loop forever; AWS stops it after one second with
+    "Expression evaluation timeout" (AWS guide), aslrun after MAX_STEPS (lowered here so the
+    test is quick: the default is 200,000) with that text."""
     monkeypatch.setattr(jsonata, "MAX_STEPS", 5_000)
     body = "($f := function($n){$f($n + 1)}; $f(0))"
     assert cause(body) == head(body) + (
-        "threw an error during evaluation: The evaluation did not finish within 5000 steps "
-        "(aslrun's bound on one expression; check for a non-terminating recursive function)"
+        "threw an error during evaluation: Expression evaluation timeout: Check for infinite loop"
     )
 
 

@@ -43,6 +43,7 @@ from aslrun.lang.jsonata_values import (
     _STATIC_FUNCTIONS,
     MEMORY_LIMIT,
     STACK_OVERFLOW,
+    TIMEOUT,
     UNDEFINED,
     Bindings,
     EvaluationLimitExceeded,
@@ -77,11 +78,14 @@ _EVALUATION_RECURSION_LIMIT: Final = 10000
 """The recursion limit while an expression evaluates (what jsonata-python itself assumes)."""
 
 MAX_STEPS: Final = 200_000
-"""Expression nodes one evaluation may visit. AWS documents no bound and jsonata-js has none
-by default, so an infinite (tail) recursion would run forever; past this the evaluation fails
-with ``States.QueryEvaluationError``. Measured on jsonata-python: 20-45 microseconds a step,
-so a runaway ends within 4-9 s, while filtering ~40,000 items or mapping a function over
-~90,000 (more than a 256 KiB payload can hold) stays inside it."""
+"""Expression nodes one evaluation may visit, aslrun's stand-in for AWS's one-second
+evaluation time bound (AWS guide: "Expression evaluation timeout"): an infinite (tail)
+recursion would otherwise run forever. Past it the evaluation fails with
+``States.QueryEvaluationError`` and AWS's timeout text. A step count rather than a clock
+keeps the outcome independent of the machine. jsonata-python takes 20-45 microseconds a
+step, about twenty times AWS's evaluator, so a runaway ends within 4-9 s; filtering ~40,000
+items or mapping a function over ~65,000 stays inside it, while AWS also accepts
+``$sum($map([1..200000], function($v){$v * 2}))`` (600,000 steps here; floci-io/floci#2737)."""
 
 MAX_DEPTH: Final = 100
 """Nested evaluations one evaluation may reach, AWS's own ceiling (floci-io/floci#2737,
@@ -271,10 +275,7 @@ class _Budget:
     def enter(self, expr: Any, input: Any, env: Any) -> None:
         self.steps -= 1
         if self.steps < 0:
-            raise EvaluationLimitExceeded(
-                f"The evaluation did not finish within {MAX_STEPS} steps (aslrun's bound on "
-                "one expression; check for a non-terminating recursive function)"
-            )
+            raise EvaluationLimitExceeded(TIMEOUT)
         if not env.is_parallel_call:
             self.depth += 1
             if self.depth > MAX_DEPTH:

@@ -74,6 +74,12 @@ STACK_OVERFLOW: Final = (
 )
 """AWS's cause text past its evaluation depth (floci-io/floci#2737, measured on AWS)."""
 
+TIMEOUT: Final = "Expression evaluation timeout: Check for infinite loop"
+"""The cause text past the evaluation time bound. AWS's guide names the error ("A JSONata
+expression that takes longer than 1 second to evaluate will fail with an `Expression
+evaluation timeout` error"); the rest of the sentence is jsonata-js's timebox text, the
+family AWS's measured stack overflow text comes from."""
+
 MEMORY_LIMIT: Final = (
     "Expression evaluation memory limit exceeded: Check for excessive memory usage"
 )
