@@ -6,7 +6,8 @@ on it, seeded from the test's node id, torn down after the test).  The marker
 raise_handler_errors=)`` configures them.  When a test using ``sfn`` fails, the report gets an
 "aslrun executions" section explaining each execution that did not succeed.  Options:
 ``--aslrun-update-golden`` rewrites golden files, ``--aslrun-raise-handler-errors`` lets a
-handler's exception through to the test.
+handler's exception through to the test.  ``sfn_boto3`` is a boto3 client answered by ``sfn``
+(aslrun.server.target); ``--aslrun-target=URL`` points both fixtures at another endpoint.
 """
 
 from __future__ import annotations
@@ -62,6 +63,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="a Task handler's exception fails the test where it was raised, instead of "
         "failing the Task",
+    )
+    group.addoption(
+        "--aslrun-target",
+        metavar="URL",
+        default=None,
+        help="run the tests against this Step Functions endpoint (aslrun serve, Step Functions "
+        "Local, or 'aws'): the sfn and sfn_boto3 fixtures are boto3 clients for it",
     )
 
 
@@ -124,7 +132,14 @@ def aslrun_clock(request: pytest.FixtureRequest) -> VirtualClock:
 def sfn(
     request: pytest.FixtureRequest, aslrun_clock: VirtualClock
 ) -> Generator[StepFunctions, None, None]:
-    """An ``aslrun.StepFunctions`` on ``aslrun_clock``, configured by the ``aslrun`` marker."""
+    """An ``aslrun.StepFunctions`` on ``aslrun_clock``, configured by the ``aslrun`` marker
+    (with ``--aslrun-target``: a boto3 client for that endpoint)."""
+    target = request.config.getoption("--aslrun-target")
+    if target:
+        from aslrun.server.target import remote_client  # noqa: PLC0415
+
+        yield remote_client(target)
+        return
     settings = _settings(request.node)
     reraise = settings.get("raise_handler_errors")
     if reraise is None:
@@ -145,6 +160,20 @@ def sfn(
     yield service
     for arn in [a for a, r in service._s.executions.items() if not r.execution.done]:
         service.execution(arn).stop("aslrun.TestEnded", "the test using the sfn fixture ended")
+
+
+@pytest.fixture
+def sfn_boto3(request: pytest.FixtureRequest) -> Generator[Any, None, None]:
+    """A boto3 ``stepfunctions`` client answered in-process by the ``sfn`` service (with
+    ``--aslrun-target``: a client for that endpoint), so the test runs unchanged on AWS."""
+    from aslrun.server.target import boto3_client, remote_client  # noqa: PLC0415
+
+    target = request.config.getoption("--aslrun-target")
+    if target:
+        yield remote_client(target)
+        return
+    with boto3_client(request.getfixturevalue("sfn")) as client:
+        yield client
 
 
 @pytest.hookimpl(wrapper=True)
