@@ -321,3 +321,55 @@ def test_cli_test_state(tmp_path: Path) -> None:
         err == "aslrun test-state: ValidationException: mock: only a Task, Map or Parallel "
         "state takes one, not Choice\n"
     )
+
+
+# "Mock validation modes" (the same Developer Guide page): STRICT checks required fields and
+# the types of those present, PRESENT only the types of those present, NONE nothing; the
+# models are botocore's.
+PUT_ITEM = {
+    "Type": "Task",
+    "Resource": "arn:aws:states:::dynamodb:putItem",
+    "Parameters": {"TableName": "Orders", "Item": {"id": {"S": "1"}}},
+    "End": True,
+}
+START_EXECUTION = {
+    "Type": "Task",
+    "Resource": "arn:aws:states:::aws-sdk:sfn:startExecution",
+    "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:m"},
+    "End": True,
+}
+
+
+@pytest.mark.parametrize("mode", ["STRICT", "PRESENT"])
+def test_mock_of_the_wrong_type_is_refused(mode: str) -> None:
+    pytest.importorskip("botocore")
+    with pytest.raises(TestStateError) as info:
+        test_state(
+            definition=PUT_ITEM,
+            mock={"result": '{"Attributes": 5}', "fieldValidationMode": mode},
+        )
+    assert info.value.code == "ValidationException"
+    assert info.value.message == (
+        "Mock result schema validation error: Field 'Attributes' must be an object "
+        f"(dynamodb PutItem's response; fieldValidationMode {mode})"
+    )
+
+
+def test_mock_not_validated_in_mode_none() -> None:
+    got = test_state(
+        definition=PUT_ITEM, mock={"result": '{"Attributes": 5}', "fieldValidationMode": "NONE"}
+    )
+    assert got == {"output": '{"Attributes":5}', "status": "SUCCEEDED"}
+
+
+def test_required_fields_strict_only() -> None:
+    pytest.importorskip("botocore")
+    with pytest.raises(TestStateError) as info:
+        test_state(definition=START_EXECUTION, mock={"result": "{}"})  # STRICT by default
+    assert info.value.message.startswith(
+        "Mock result schema validation error: Required field 'ExecutionArn' is missing"
+    )
+    got = test_state(
+        definition=START_EXECUTION, mock={"result": "{}", "fieldValidationMode": "PRESENT"}
+    )
+    assert got == {"output": "{}", "status": "SUCCEEDED"}

@@ -147,6 +147,35 @@ def _check_request(
         raise TestStateError("ValidationException", "mock.errorOutput.error: required (a string)")
 
 
+def _validate_mock(state: Mapping[str, Any], mock: Mapping[str, Any]) -> None:
+    """A mocked Task result checked against its service's response shape in botocore's
+    model (fieldValidationMode STRICT or PRESENT), as TestState checks it; a resource
+    without a model (HTTP, API Gateway, .sync ...) is not checked."""
+    from aslrun.handlers.registry import describe_resource  # noqa: PLC0415
+    from aslrun.toolkit import mockshapes  # noqa: PLC0415
+
+    mode = str(mock.get("fieldValidationMode", "STRICT"))
+    if mode == "NONE" or "result" not in mock or state.get("Type") != "Task":
+        return
+    resource = state.get("Resource")
+    operation = mockshapes.operation_for(
+        describe_resource(resource if isinstance(resource, str) else "")
+    )
+    if operation is None:
+        return
+    mockshapes.require_botocore(mode)
+    shape = mockshapes._output_shape(*operation)
+    if shape is None:
+        return
+    value = _json_arg("mock.result", mock["result"])
+    for _, message in mockshapes.check_value(value, shape, mode):
+        raise TestStateError(
+            "ValidationException",
+            f"Mock result schema validation error: {message} ({operation[0]} {operation[1]}'s "
+            f"response; fieldValidationMode {mode})",
+        )
+
+
 def _mock_handler(mock: Mapping[str, Any]) -> Any:
     from aslrun.errors import StatesError  # noqa: PLC0415
 
@@ -265,6 +294,8 @@ def test_state(
         _json_arg("definition", definition, "InvalidDefinition"), stateName
     )
     _check_request(state, mock, inspectionLevel, revealSecrets, context)
+    if mock is not None:
+        _validate_mock(state, mock)
     raw_input = input if isinstance(input, str) else None
     value: JSON = _json_arg("input", input if input is not None else "{}", "InvalidExecutionInput")
     assigned = _json_arg("variables", variables) if variables is not None else None
