@@ -416,7 +416,8 @@ def test_the_error_shown_in_docs_testing_md(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     doc = (Path(__file__).parent.parent / "docs" / "testing.md").read_text()
-    shown = doc.split("```text\n", 1)[1].split("```", 1)[0].rstrip("\n")
+    section = doc.split("## AWS Step Functions Local mock files", 1)[1]
+    shown = section.split("```text\n", 1)[1].split("```", 1)[0].rstrip("\n")
     raw = aws_raw()
     raw["MockedResponses"]["MockedLambdaRetry"]["1-2"]["Return"] = {}
     raw["StateMachines"][MACHINE]["TestCases"]["HappyPath"]["SQSState"] = "MockedSQSSucess"

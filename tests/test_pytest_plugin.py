@@ -290,3 +290,22 @@ def test_env(sfn):
 """
     )
     inner(pytester).assert_outcomes(passed=1)
+
+
+def test_the_failure_report_in_docs_testing_md_is_what_pytest_shows(
+    pytester: pytest.Pytester,
+) -> None:
+    doc = (ROOT / "docs" / "testing.md").read_text(encoding="utf-8")
+    section = doc.split("**When a test fails**", 1)[1]
+    shown = section.split("```text\n", 1)[1].split("```", 1)[0].splitlines()
+    pytester.makepyfile(FAILING)
+    lines = inner(pytester).stdout.lines
+    start = lines.index(shown[0])
+    actual = lines[start : start + len(shown)]
+    for expected, got in zip(shown, actual, strict=True):
+        if expected.endswith("..."):  # the cause, cut in the doc
+            assert got.startswith(expected[:-3]), got
+        elif expected.lstrip().startswith("File "):  # the test file's path is the reader's
+            assert got.endswith(", line 30, in broken"), got
+        else:
+            assert got == expected
