@@ -142,6 +142,8 @@ def test_format_number_pictures_without_the_fault_still_format(body: str, expect
         ("0/0", "NaN"),
         ("[1/0]", ["Infinity"]),
         ("{'k': 1/0}", {"k": "Infinity"}),
+        ('$parseInteger("abc", "0")', "NaN"),
+        ('[$parseInteger("abc", "0")]', ["NaN"]),
     ],
 )
 def test_non_finite_numbers_are_written_as_javascript_names_them(body: str, expected: Any) -> None:

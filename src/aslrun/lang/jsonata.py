@@ -32,6 +32,7 @@ from aslrun.lang.jsonata_dialect import (
     format_number_function,
     ieee_arithmetic,
     mentions_root,
+    parse_integer_function,
     top_level_names,
 )
 from aslrun.lang.jsonata_engine import engine as _engine
@@ -220,6 +221,7 @@ def _syntax_error(body: str, exc: BaseException) -> JsonataSyntaxError:
 
 
 _FORMAT_NUMBER: Final = format_number_function()
+_PARSE_INTEGER: Final = parse_integer_function()
 
 
 @functools.lru_cache(maxsize=4096)
@@ -250,6 +252,7 @@ def _parse(body: str) -> Any:
     compiled.register_function("eval", None)
     compiled.register_function("pad", _Jsonata.JLambda(_bounded_pad))
     compiled.register_function("formatNumber", _FORMAT_NUMBER)
+    compiled.register_function("parseInteger", _PARSE_INTEGER)
     return compiled
 
 

@@ -7,6 +7,8 @@
   AWS refuses the definition (``UNSUPPORTED_JSONATA_EXPRESSION: Reference to 'phone' at the
   top level is not supported.``, floci-io/floci#2670); so it does ``$$`` anywhere
   (``Reference to '$$' is not supported.``, floci-io/floci#2745).
+* ``$parseInteger`` of text its picture cannot read is NaN, written ``"NaN"``
+  (floci-io/floci#2737, measured on AWS), where jsonata-python raises.
 * ``$formatNumber`` refuses a picture whose active part holds a passive character with
   ``D3086``, which jsonata-js's validation reports after (and so instead of) the earlier
   checks: AWS fails ``$formatNumber(1, "x")`` with D3086 (floci-io/floci#2737), where
@@ -24,7 +26,13 @@ from aslrun.lang.jsonata_engine import functions as _engine_functions
 from aslrun.lang.jsonata_engine import jexception as _engine_errors
 from aslrun.lang.jsonata_engine import parser as _engine_parser
 
-__all__ = ["format_number_function", "ieee_arithmetic", "mentions_root", "top_level_names"]
+__all__ = [
+    "format_number_function",
+    "ieee_arithmetic",
+    "mentions_root",
+    "parse_integer_function",
+    "top_level_names",
+]
 
 _JException = _engine_errors.JException
 _Symbol = _engine_parser.Parser.Symbol
@@ -89,6 +97,20 @@ class _Checked:
             if exc.error not in _BEFORE_D3086:
                 raise
         raise _JException("D3086", -1)
+
+    @staticmethod
+    def parse_integer(value: Any, picture: Any) -> Any:
+        # AWS answers NaN (written "NaN") for text the picture cannot read
+        # (floci-io/floci#2737, measured on AWS: $parseInteger("abc", "0")).
+        try:
+            return _engine_functions.Functions.parse_integer(value, picture)
+        except ValueError:
+            return math.nan
+
+
+def parse_integer_function() -> Any:
+    """The ``$parseInteger`` to bind on each compiled expression (same signature)."""
+    return _engine.Jsonata.function("parseInteger", "<s-s:n>", _Checked, "parse_integer")
 
 
 def format_number_function() -> Any:
