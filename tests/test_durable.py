@@ -25,6 +25,7 @@ import pytest
 
 import durable_child as child
 from aslrun.service import StepFunctions
+from aslrun.service.durable import StateDirError
 
 HERE = Path(__file__).parent
 T0 = datetime(2024, 1, 1, tzinfo=timezone.utc).timestamp()
@@ -351,3 +352,25 @@ def test_served_with_state_dir_survives_kill_9(tmp_path: Path) -> None:
     sfn.run()
     assert _shape(_history(sfn, arn))[-1] == (6, 5, "ExecutionSucceeded", 3600.0)
     sfn.close()
+
+
+def test_a_state_dir_that_cannot_be_read_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "aslrun.sqlite3").write_text("not a database, but a note")
+    with pytest.raises(StateDirError) as caught:
+        child.service(str(tmp_path))
+    assert str(caught.value) == f"state_dir {tmp_path}: file is not a database"
+
+
+def test_a_stored_definition_that_no_longer_loads_is_a_clear_error(tmp_path: Path) -> None:
+    sfn = child.service(str(tmp_path))
+    machine = _wait_machine(sfn, {})
+    sfn.close()
+    con = sqlite3.connect(tmp_path / "aslrun.sqlite3")
+    with con:
+        con.execute("UPDATE versions SET definition=?", ('{"StartAt": "Nowhere", "States": {}}',))
+    con.close()
+    with pytest.raises(StateDirError) as caught:
+        child.service(str(tmp_path))
+    assert str(caught.value).startswith(
+        f"state_dir {tmp_path}: the stored definition of {machine} no longer loads: "
+    )

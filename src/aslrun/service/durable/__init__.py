@@ -18,6 +18,7 @@ import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from aslrun.errors import AslrunError
 from aslrun.runtime.clock import RealClock
 from aslrun.runtime.history import TERMINAL_EVENTS, History, HistoryEvent
 from aslrun.service.durable.db import Writer, connect
@@ -29,7 +30,7 @@ from aslrun.service.store import ExecutionRecord, MachineVersion
 if TYPE_CHECKING:
     from aslrun.service.service import StepFunctions
 
-__all__ = ["Durable"]
+__all__ = ["Durable", "StateDirError"]
 
 _CONFIG_METHODS = frozenset(
     {
@@ -54,10 +55,22 @@ _METHODS = _CONFIG_METHODS | {
 }
 
 
+class StateDirError(AslrunError):
+    """A state directory that cannot be opened or read back."""
+
+
 class Durable:
     """One service's state directory: restores it, then records every change."""
 
     def __init__(self, sfn: StepFunctions, state_dir: str | os.PathLike[str]) -> None:
+        try:
+            self._open(sfn, state_dir)
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise StateDirError(f"state_dir {os.fspath(state_dir)}: {exc}") from None
+        except AslrunError as exc:  # a stored definition this version no longer loads
+            raise StateDirError(f"state_dir {os.fspath(state_dir)}: {exc}") from None
+
+    def _open(self, sfn: StepFunctions, state_dir: str | os.PathLike[str]) -> None:
         s = self.s = sfn._s
         self.db = connect(state_dir)
         self.writer = Writer(self.db)

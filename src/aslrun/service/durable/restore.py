@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from aslrun.api import Execution, StateMachine
+from aslrun.errors import AslrunError
 from aslrun.runtime.execution import ExecutionOptions
 from aslrun.runtime.execution import launch as launch_process
 from aslrun.runtime.history import History, HistoryEvent
@@ -50,13 +51,16 @@ def _versions(
     for r in db.execute("SELECT * FROM versions ORDER BY id"):
         arn = r["machine_arn"]
         kind = types.get(arn, "STANDARD")
-        sm: StateMachine = compile_definition(
-            json.loads(r["definition"]),
-            name=names.get(arn, arn.rsplit(":", 1)[-1]),
-            region=s.region,
-            account=s.account,
-            type=kind,
-        )
+        try:
+            sm: StateMachine = compile_definition(
+                json.loads(r["definition"]),
+                name=names.get(arn, arn.rsplit(":", 1)[-1]),
+                region=s.region,
+                account=s.account,
+                type=kind,
+            )
+        except AslrunError as exc:
+            raise AslrunError(f"the stored definition of {arn} no longer loads: {exc}") from None
         sm.role_arn = r["role_arn"]
         out[r["id"]] = MachineVersion(
             r["definition"], r["role_arn"], r["updated"], json.loads(r["logging"]),
