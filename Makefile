@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-clients lint conformance bench simulate clean
+.PHONY: fuzz demo test test-clients lint conformance bench simulate clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -53,3 +53,10 @@ simulate: $(SIM_STAMP)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
+
+# Fuzz for issue 9's property (no crash, no hang) for FUZZ_SECONDS; replay a case with
+# .venv/bin/python tests/fuzzing.py --seed SEED --case N (both printed).
+FUZZ_SECONDS ?= 600
+FUZZ_SEED ?= $(shell date +%s)
+fuzz: $(STAMP)
+	$(BIN)/python tests/fuzzing.py --seconds $(FUZZ_SECONDS) --seed $(FUZZ_SEED)

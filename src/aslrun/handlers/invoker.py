@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from aslrun._json import JSON, MAX_PAYLOAD_BYTES, deep_copy
+from aslrun._json import JSON, MAX_PAYLOAD_BYTES, deep_copy, utf8_size
 from aslrun.errors import StatesError
 from aslrun.handlers.registry import (
     Handler,
@@ -252,7 +252,7 @@ def _marshal(
             "Runtime.MarshalError" if lambda_like else "States.Runtime",
             cause if lambda_like else message,
         )
-    if len(text.encode("utf-8")) > MAX_PAYLOAD_BYTES:
+    if utf8_size(text) > MAX_PAYLOAD_BYTES:  # a lone surrogate counts as Java writes it
         return None, StatesError(
             "States.DataLimitExceeded",
             f"The state/task '{name}' returned a result with a size exceeding the maximum "
