@@ -373,3 +373,61 @@ def test_required_fields_strict_only() -> None:
         definition=START_EXECUTION, mock={"result": "{}", "fieldValidationMode": "PRESENT"}
     )
     assert got == {"output": "{}", "status": "SUCCEEDED"}
+
+
+# "Map state failure thresholds" (the same page): mapIterationFailureCount iterations failed;
+# past the tolerated threshold the Map fails with States.ExceedToleratedFailureThreshold
+# (the engine's cause for it), which the Map's Catch then handles.
+TOLERANT_MAP: dict[str, Any] = {
+    "Type": "Map",
+    "ItemsPath": "$.orders",
+    "ItemProcessor": {
+        "ProcessorConfig": {"Mode": "INLINE"},
+        "StartAt": "ProcessItem",
+        "States": {"ProcessItem": {"Type": "Pass", "End": True}},
+    },
+    "ToleratedFailureCount": 1,
+    "MaxConcurrency": 2,
+    "Catch": [{"ErrorEquals": ["States.ExceedToleratedFailureThreshold"], "Next": "TooMany"}],
+    "Next": "Done",
+}
+ORDERS = {"orders": [{"orderId": "123"}, {"orderId": "456"}, {"orderId": "789"}]}
+
+
+def test_map_failures_within_the_threshold() -> None:
+    got = test_state(
+        definition=TOLERANT_MAP,
+        input=ORDERS,
+        mock={"result": "[1, null, 3]"},
+        stateConfiguration={"mapIterationFailureCount": 1},
+        inspectionLevel="DEBUG",
+    )
+    assert (got["status"], got["nextState"], got["output"]) == ("SUCCEEDED", "Done", "[1,null,3]")
+    data = got["inspectionData"]
+    assert (data["toleratedFailureCount"], data["maxConcurrency"]) == (1, 2)
+
+
+def test_map_failures_past_the_threshold_are_caught() -> None:
+    got = test_state(
+        definition=TOLERANT_MAP,
+        input=ORDERS,
+        mock={"result": "[1, null, null]"},
+        stateConfiguration={"mapIterationFailureCount": 2},
+        inspectionLevel="DEBUG",
+    )
+    assert got["status"] == "CAUGHT_ERROR"
+    assert (got["nextState"], got["error"]) == ("TooMany", "States.ExceedToleratedFailureThreshold")
+    assert got["inspectionData"]["errorDetails"] == {"catchIndex": 0}
+
+
+def test_map_failures_more_than_items_refused() -> None:
+    with pytest.raises(TestStateError) as info:
+        test_state(
+            definition=TOLERANT_MAP,
+            input=ORDERS,
+            mock={"result": "[]"},
+            stateConfiguration={"mapIterationFailureCount": 4},
+        )
+    assert info.value.message == (
+        "stateConfiguration.mapIterationFailureCount: 4 is more than the 3 items of the Map's input"
+    )

@@ -176,6 +176,43 @@ def _validate_mock(state: Mapping[str, Any], mock: Mapping[str, Any]) -> None:
         )
 
 
+def _map_threshold(state: Mapping[str, Any], value: JSON, failures: int) -> dict[str, Any] | None:
+    """``stateConfiguration.mapIterationFailureCount`` on a Map with a tolerated failure
+    threshold: past it, the Map fails with States.ExceedToleratedFailureThreshold (the
+    mock's error then); None while within it, or when the Map sets no threshold."""
+    from aslrun.lang.paths import PathNotFound, PathSyntaxError, compile_path  # noqa: PLC0415
+    from aslrun.lang.templates import Scope, resolve_in  # noqa: PLC0415
+    from aslrun.toolkit.test_state_inspect import _Info  # noqa: PLC0415
+
+    data = value
+    for key in ("InputPath", "ItemsPath"):
+        text = state.get(key)
+        if isinstance(text, str):
+            try:
+                data = resolve_in(compile_path(text), Scope(data, _Info({}, {})))
+            except (PathNotFound, PathSyntaxError):
+                return None
+    total = len(data) if isinstance(data, list) else 0
+    if failures > total:
+        raise TestStateError(
+            "ValidationException",
+            f"stateConfiguration.mapIterationFailureCount: {failures} is more than the "
+            f"{total} items of the Map's input",
+        )
+    count, percentage = state.get("ToleratedFailureCount"), state.get("ToleratedFailurePercentage")
+    limits = [count] if isinstance(count, int) else []
+    if isinstance(percentage, (int, float)):
+        limits.append(int(total * percentage / 100.0))
+    if not limits or failures <= max(limits):
+        return None
+    return {
+        "errorOutput": {
+            "error": "States.ExceedToleratedFailureThreshold",
+            "cause": "The specified tolerated failure threshold was exceeded",
+        }
+    }
+
+
 def _mock_handler(mock: Mapping[str, Any]) -> Any:
     from aslrun.errors import StatesError  # noqa: PLC0415
 
@@ -302,6 +339,9 @@ def test_state(
     if assigned is not None and not isinstance(assigned, dict):
         raise TestStateError("ValidationException", "variables: must be a JSON object")
     config = dict(stateConfiguration or {})
+    failures = config.get("mapIterationFailureCount")
+    if state.get("Type") == "Map" and isinstance(failures, int) and mock is not None:
+        mock = _map_threshold(state, value, failures) or mock
     machine_doc, stubs, own_next = _synthetic(name, state, ql, assigned, mock is not None)
     try:
         machine = load(machine_doc, name="TestState")

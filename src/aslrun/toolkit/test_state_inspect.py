@@ -96,6 +96,14 @@ def inspection_data(
             data["result"] = dumps(got["result"])
     else:
         _jsonpath_stages(model, raw_state, got, value, info, data)
+    if raw_state.get("Type") == "Map":
+        for field, key in (
+            ("ToleratedFailureCount", "toleratedFailureCount"),
+            ("ToleratedFailurePercentage", "toleratedFailurePercentage"),
+            ("MaxConcurrency", "maxConcurrency"),
+        ):
+            if isinstance(raw_state.get(field), (int, float)):
+                data[key] = raw_state[field]
     after = dict(variables or {})
     for key, text in (got.get("assigned") or {}).items():
         after[key] = json.loads(text) if isinstance(text, str) else text
