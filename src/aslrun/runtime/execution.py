@@ -54,7 +54,8 @@ class ExecutionOptions:
     ``tokens``: the table of open invocations by task token (a service shares one);
     ``invoker``: what answers the execution's Invoke effects (default: call the handlers);
     ``max_events``: the history quota (AWS: 25,000); ``max_seconds``: the longest it may run
-    (AWS: a year for Standard, five minutes for Express; None: a year).
+    (AWS: a year for Standard, five minutes for Express; None: a year); ``sync``: started by
+    StartSyncExecution (its context object has no ``Execution.RedriveCount``, as AWS recorded).
 
     (Plain slots, not a frozen dataclass: one is made per execution, and a frozen
     dataclass's __init__ costs several microseconds.)
@@ -68,6 +69,7 @@ class ExecutionOptions:
         "max_events",
         "max_seconds",
         "seed",
+        "sync",
         "tokens",
     )
 
@@ -82,8 +84,10 @@ class ExecutionOptions:
         max_events: int = MAX_EVENTS,
         max_seconds: float | None = None,
         map_runs: MapRunObserver | None = None,
+        sync: bool = False,
     ) -> None:
         self.seed = seed
+        self.sync = sync
         self.map_runs = map_runs  # a service's view of Distributed Map runs
         self.max_events = max_events
         self.max_seconds = max_seconds
@@ -272,6 +276,8 @@ def launch(
         input=execution.input,
         runners=RUNNERS,
     )
+    if options.sync:  # AWS's synchronous Express executions carry no RedriveCount
+        del rt.context_execution["RedriveCount"]
     details = {"input": Payload(execution.input), "roleArn": identity.role_arn}
     started = history.add(start, "ExecutionStarted", 0, details)
     proc = Proc(clock, run_machine(Frame(rt, machine, Variables(), started), execution.input))

@@ -134,7 +134,7 @@ class ExecutionsAPI:
         text, value = parse_input(input)
         if record.status == "DELETING":
             raise StateMachineDeleting(f"State Machine is being deleted: '{record.arn}'")
-        entry = launch(s, record, value, text, name or s.uuid(), traceHeader, case)
+        entry = launch(s, record, value, text, name or s.uuid(), traceHeader, case, sync=True)
         ex = entry.execution
         clock = s.clock
         deadline = clock.now() + EXPRESS_MAX_SECONDS

@@ -20,6 +20,8 @@ def launch(
     name: str,
     trace: str | None,
     test_case: str | None = None,
+    *,
+    sync: bool = False,
 ) -> ExecutionRecord:
     """Start an execution of the machine's current version on the service's clock
     (under a Step Functions Local ``test_case`` of the service's mock configuration)."""
@@ -32,6 +34,7 @@ def launch(
         max_events=s.max_events,
         invoker=s.invoker,
         map_runs=s.map_run_observer,
+        sync=sync,
     )
     mocked = None if s.mocks is None else s.mocks.invoker(record, test_case, s.invoker)
     if mocked is not None:  # a Step Functions Local test case answers its mocked states
