@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from aslrun._json import JSON, MAX_PAYLOAD_BYTES, deep_copy, utf8_size
+from aslrun._json import JSON, MAX_PAYLOAD_BYTES, deep_copy, dumps, utf8_size
 from aslrun.errors import StatesError
 from aslrun.handlers.registry import (
     Handler,
@@ -237,7 +237,7 @@ def _marshal(
     """The handler's value as the service returns it: JSON round trip, size limit."""
     value = decode_result(raw)
     try:
-        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        text = dumps(value)  # compact, no NaN: one shared encoder, not one per call
     except (TypeError, ValueError) as exc:
         message = f"Unable to marshal response: {exc}"
         cause = json.dumps(
