@@ -430,3 +430,32 @@ def test_on_event_sees_every_event_of_every_execution_as_recorded() -> None:
     sfn.start_execution(stateMachineArn=arn, name="c")
     sfn.run()
     assert len(seen) == count
+
+
+def test_on_event_subscribed_late_sees_the_running_executions_next_events() -> None:
+    sfn = service()
+    arn = machine(sfn)  # Wait 60 s, then Pass
+    sfn.start_execution(stateMachineArn=arn, name="a")
+    sfn.advance(10)
+    seen: list[tuple[str, str, Any]] = []
+    unsubscribe = sfn.on_event(lambda ex, ev: seen.append((ex.name, ev["type"], ev["timestamp"])))
+    sfn.run()
+    assert seen == [
+        ("a", "WaitStateExited", at(60)),
+        ("a", "PassStateEntered", at(60)),
+        ("a", "PassStateExited", at(60)),
+        ("a", "ExecutionSucceeded", at(60)),
+    ]
+    unsubscribe()
+    sfn.start_execution(stateMachineArn=arn, name="b")  # at 60, while nobody listens
+    sfn.advance(10)
+    seen.clear()
+    sfn.on_event(lambda ex, ev: seen.append((ex.name, ev["type"], ev["timestamp"])))
+    sfn.run()
+    assert [(name, kind) for name, kind, _ in seen] == [
+        ("b", "WaitStateExited"),
+        ("b", "PassStateEntered"),
+        ("b", "PassStateExited"),
+        ("b", "ExecutionSucceeded"),
+    ]
+    assert {when for _, _, when in seen} == {at(120)}

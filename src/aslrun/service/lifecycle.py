@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from aslrun.api import Execution
@@ -9,7 +10,7 @@ from aslrun.runtime.execution import ExecutionOptions
 from aslrun.runtime.history import HistoryEvent
 from aslrun.service.store import ExecutionRecord, MachineRecord, ServiceState
 
-__all__ = ["abort", "launch"]
+__all__ = ["abort", "launch", "listen_to_running"]
 
 
 def launch(
@@ -51,18 +52,34 @@ def launch(
 
 
 def _observe(s: ServiceState, execution: Execution) -> None:
-    """Tell the service's subscribers of each event as the execution records it."""
+    """Tell the service's subscribers of each event as the execution records it.  Without
+    subscribers nothing listens (``listen_to_running`` attaches the listener when the first
+    one subscribes)."""
+    if not s.subscribers:
+        return
+    history = execution.events
+    notify = _notifier(s, execution)
+    for event in history:  # ExecutionStarted, recorded as it started
+        notify(event)
+    history.listener = notify
 
+
+def listen_to_running(s: ServiceState) -> None:
+    """The first subscriber: the executions running now tell of their next events."""
+    for entry in list(s.executions.values()):
+        execution = entry.execution
+        if not execution.done and execution.events.listener is None:
+            execution.events.listener = _notifier(s, execution)
+
+
+def _notifier(s: ServiceState, execution: Execution) -> Callable[[HistoryEvent], None]:
     def notify(event: HistoryEvent) -> None:
         if s.subscribers:
             rendered = event.as_dict()
             for subscriber in list(s.subscribers):
                 subscriber(execution, rendered)
 
-    history = execution.events
-    for event in history:  # ExecutionStarted, recorded as it started
-        notify(event)
-    history.listener = notify
+    return notify
 
 
 def abort(execution: Execution, error: str | None, cause: str | None) -> None:

@@ -23,6 +23,7 @@ from aslrun.service.errors import ExecutionDoesNotExist
 from aslrun.service.executions import ExecutionsAPI
 from aslrun.service.gc_policy import collecting_less
 from aslrun.service.hooks import ActivityInvoker, RuntimeHooks
+from aslrun.service.lifecycle import listen_to_running
 from aslrun.service.machines import MachinesAPI, check_enum
 from aslrun.service.mapruns import MapRuns, MapRunsAPI
 from aslrun.service.mocks import ServiceMocks
@@ -129,6 +130,8 @@ class StepFunctions(MachinesAPI, ExecutionsAPI, ActivitiesAPI, MapRunsAPI):
         """Call ``callback(execution, event)`` with each history event as it is recorded
         (``event`` shaped as in GetExecutionHistory); returns a function that unsubscribes."""
         subscribers = self._s.subscribers
+        if not subscribers:
+            listen_to_running(self._s)
         subscribers.append(callback)
 
         def unsubscribe() -> None:
