@@ -546,3 +546,30 @@ def test_a_map_whose_results_add_up_past_the_limit_fails() -> None:
         _too_large("M"),
     )
     assert types(ex)[-2:] == ["MapStateSucceeded", "ExecutionFailed"]
+
+
+def test_an_item_reader_object_that_is_not_json_fails_the_map_not_aslrun() -> None:
+    # Found by make fuzz (seed 20261129, case 98268): a reader's body that is not JSON text
+    # escaped as json.JSONDecodeError; it fails the Map with States.ItemReaderFailed, as a bad
+    # JSONL line does.
+    definition = {
+        "StartAt": "Map",
+        "States": {
+            "Map": {
+                "Type": "Map",
+                "ItemReader": {
+                    "Resource": "arn:aws:states:::s3:getObject",
+                    "Parameters": {"Bucket": "b", "Key": "k"},
+                },
+                "ItemProcessor": {
+                    "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                    "StartAt": "P",
+                    "States": {"P": {"Type": "Pass", "End": True}},
+                },
+                "End": True,
+            }
+        },
+    }
+    ex = run(definition, {}, {"arn:aws:states:::s3:getObject": lambda event, context: "not json"})
+    assert (ex.status, ex.error) == ("FAILED", "States.ItemReaderFailed")
+    assert ex.cause is not None and ex.cause.startswith("Invalid JSON: Expecting value")

@@ -73,7 +73,10 @@ def read_items(
 def _parse_body(body: Any, config: Mapping[str, Any]) -> list[JSON]:
     kind = config.get("InputType", "JSON")
     if kind == "JSON":
-        value = json.loads(body) if isinstance(body, str) else body
+        try:
+            value = json.loads(body) if isinstance(body, str) else body
+        except ValueError as e:  # the object is not JSON text: the reader fails, as for JSONL
+            raise StatesError("States.ItemReaderFailed", f"Invalid JSON: {e}") from None
         if not isinstance(value, list):
             raise StatesError(
                 "States.ItemReaderFailed", "Attempting to map over non-iterable node."
