@@ -85,7 +85,7 @@ def in_process() -> Iterator[Endpoint]:
 def over_http() -> Iterator[Endpoint]:
     import boto3
 
-    from aslrun.server.cli import clock_call
+    from aslrun.cli.serve import clock_call
     from aslrun.server.http import ApiServer
 
     sfn, tokens = token_service()

@@ -19,8 +19,8 @@ pytest.importorskip("boto3")
 
 import aslrun
 from aslrun.cli import run
+from aslrun.cli.serve import clock_call
 from aslrun.runtime.clock import RealClock, VirtualClock
-from aslrun.server.cli import clock_call
 from aslrun.server.http import ApiServer
 from service_helpers import START
 

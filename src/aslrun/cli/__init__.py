@@ -1,4 +1,5 @@
-"""The command line: ``aslrun run``, ``aslrun validate``, ``aslrun list``."""
+"""The command line: ``aslrun run``, ``validate``, ``list``, ``graph``, ``test-state``,
+``serve`` and ``clock``."""
 
 from __future__ import annotations
 

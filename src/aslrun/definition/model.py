@@ -1,4 +1,5 @@
-"""The frozen model of a state machine, built once at load by ``parse``.
+"""The frozen model of a state machine, built once at load by the one-pass walk
+(``validate.load_model`` and ``builders``).
 
 A state is one frozen dataclass; a field is an attribute.  Every path, intrinsic function and
 JSONata expression is already compiled here, so running an execution compiles nothing.

@@ -108,16 +108,7 @@ def _iterate(
     join = Join([factory(i) for i in range(len(inputs))], config.max_concurrency, on_done)
     outcomes = yield from _join(join, handle)
     if len(failures) > tolerated:
-        if handle is not None:
-            handle.ended("FAILED", failures[0])
-        if distributed:
-            frame.event("MapRunFailed", {"error": "States.ExceedToleratedFailureThreshold"})
-        if config.tolerated_count is None and config.tolerated_percentage is None:
-            raise failures[0]
-        raise StatesError(
-            "States.ExceedToleratedFailureThreshold",
-            "The specified tolerated failure threshold was exceeded",
-        )
+        raise _too_many_failures(frame, config, handle, failures[0], distributed)
     results = [o[0] if o is not None and o[1] is None else None for o in outcomes]
     if state.result_writer is not None:
         arn = _map_run_arn(frame, state)
@@ -128,6 +119,27 @@ def _iterate(
         frame.event("MapRunSucceeded")
     frame.event("MapStateSucceeded")
     return results
+
+
+def _too_many_failures(
+    frame: Frame,
+    config: _MapConfig,
+    handle: MapRunHandle | None,
+    first: StatesError,
+    distributed: bool,
+) -> StatesError:
+    """The Map fails: with its first failure when no threshold is set, else with AWS's
+    ``States.ExceedToleratedFailureThreshold`` (a Distributed run records MapRunFailed)."""
+    if handle is not None:
+        handle.ended("FAILED", first)
+    if distributed:
+        frame.event("MapRunFailed", {"error": "States.ExceedToleratedFailureThreshold"})
+    if config.tolerated_count is None and config.tolerated_percentage is None:
+        return first
+    return StatesError(
+        "States.ExceedToleratedFailureThreshold",
+        "The specified tolerated failure threshold was exceeded",
+    )
 
 
 def _join(join: Join, handle: MapRunHandle | None) -> Generator[Any, Any, Any]:

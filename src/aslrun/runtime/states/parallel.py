@@ -1,4 +1,4 @@
-"""Parallel and Map: child processes on the one scheduler.
+"""The Parallel state, and the child processes Parallel and Map share.
 
 A Parallel branch and a Map iteration each run as their own process with their own frame
 (variable scope and event chain); the state waits on a ``Join`` and gathers results in order.
