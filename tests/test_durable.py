@@ -127,7 +127,7 @@ def test_kill_9_then_restart(tmp_path: Path) -> None:
     assert (cb["status"], cb["output"]) == ("SUCCEEDED", '{"approved":true}')
     assert _shape(_history(sfn, arns["callback"])) == [
         (1, 0, "ExecutionStarted", 0.0),
-        (2, 1, "TaskStateEntered", 0.0),
+        (2, 0, "TaskStateEntered", 0.0),  # AWS: first state entered prev 0
         (3, 2, "TaskScheduled", 0.0),
         (4, 3, "TaskStarted", 0.0),
         (5, 4, "TaskSubmitted", 0.0),
@@ -139,7 +139,7 @@ def test_kill_9_then_restart(tmp_path: Path) -> None:
     sfn.run()  # the Wait ends at its original deadline: entered at 0 + 3600 seconds
     assert _shape(_history(sfn, arns["wait"])) == [
         (1, 0, "ExecutionStarted", 0.0),
-        (2, 1, "WaitStateEntered", 0.0),
+        (2, 0, "WaitStateEntered", 0.0),  # AWS: first state entered prev 0
         (3, 2, "WaitStateExited", 3600.0),
         (4, 3, "PassStateEntered", 3600.0),
         (5, 4, "PassStateExited", 3600.0),
@@ -148,7 +148,7 @@ def test_kill_9_then_restart(tmp_path: Path) -> None:
     # it answers 5000 s after the call it was given again (at the execution's old time 0)
     assert _shape(_history(sfn, arns["slow"])) == [
         (1, 0, "ExecutionStarted", 0.0),
-        (2, 1, "TaskStateEntered", 0.0),
+        (2, 0, "TaskStateEntered", 0.0),  # AWS: first state entered prev 0
         (3, 2, "LambdaFunctionScheduled", 0.0),
         (4, 3, "LambdaFunctionStarted", 0.0),
         (5, 4, "LambdaFunctionSucceeded", 5000.0),
@@ -310,7 +310,7 @@ def test_activity_tasks_across_restarts(tmp_path: Path) -> None:
     assert sfn.describe_execution(executionArn=arn)["status"] == "SUCCEEDED"
     assert _shape(_history(sfn, arn)) == [
         (1, 0, "ExecutionStarted", 0.0),
-        (2, 1, "TaskStateEntered", 0.0),
+        (2, 0, "TaskStateEntered", 0.0),  # AWS: first state entered prev 0
         (3, 2, "ActivityScheduled", 0.0),
         (4, 3, "ActivityStarted", 5.0),
         (5, 4, "ActivitySucceeded", 115.0),

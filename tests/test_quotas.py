@@ -97,7 +97,7 @@ def test_max_events_lowers_the_quota() -> None:
     ex = aslrun.load(PASS_CHOICE_LOOP).run({"done": False}, clock=_clock(), max_events=10)
     assert [(e["id"], e["type"], e["previousEventId"]) for e in ex.history] == [
         (1, "ExecutionStarted", 0),
-        (2, "PassStateEntered", 1),
+        (2, "PassStateEntered", 0),  # AWS: the first state entered records 0 (recorded)
         (3, "PassStateExited", 2),
         (4, "ChoiceStateEntered", 3),
         (5, "ChoiceStateExited", 4),

@@ -198,7 +198,7 @@ def test_stop_during_wait_records_execution_aborted_as_aws_does() -> None:
     events = sfn.get_execution_history(executionArn=ex)["events"]
     assert [(e["type"], e["id"], e["previousEventId"]) for e in events] == [
         ("ExecutionStarted", 1, 0),
-        ("WaitStateEntered", 2, 1),
+        ("WaitStateEntered", 2, 0),  # recorded: the first state entered has 0, not 1
         ("ExecutionAborted", 3, 0),
     ]
     assert events[2] == {

@@ -279,8 +279,10 @@ def launch(
     if options.sync:  # AWS's synchronous Express executions carry no RedriveCount
         del rt.context_execution["RedriveCount"]
     details = {"input": Payload(execution.input), "roleArn": identity.role_arn}
-    started = history.add(start, "ExecutionStarted", 0, details)
-    proc = Proc(clock, run_machine(Frame(rt, machine, Variables(), started), execution.input))
+    history.add(start, "ExecutionStarted", 0, details)
+    # AWS records the first state entered with previousEventId 0, not 1 (recorded: the
+    # GetExecutionHistory example and every snapshot of a first *StateEntered event).
+    proc = Proc(clock, run_machine(Frame(rt, machine, Variables(), 0), execution.input))
     proc.on_finish = execution._finished
     execution._proc = proc
     execution._clock = clock

@@ -5,6 +5,11 @@ state it belongs to (the nearest ``*StateEntered`` up the chain), and each ``*St
 the transition that led to it.  A failure event (``TaskFailed``, ``LambdaFunctionFailed``,
 ``ParallelStateFailed`` ...) is *retried* when the next attempt follows it, *caught* when the
 state exits after it (a Catcher led on), and *failed* otherwise.
+
+AWS records the first state an execution enters with ``previousEventId`` 0 rather than the
+``ExecutionStarted`` event's id (1): a ``*StateEntered`` event with no predecessor follows
+``ExecutionStarted``.  (Branches and iterations name their ``ParallelStateStarted`` or
+``MapIterationStarted``, so only the top level's first state has 0.)
 """
 
 from __future__ import annotations
@@ -113,10 +118,20 @@ def _name(event: Mapping[str, Any]) -> str | None:
 class _Reader:
     def __init__(self, events: Sequence[Mapping[str, Any]]) -> None:
         self.by_id = {int(e["id"]): e for e in events}
+        started = next((int(e["id"]) for e in events if e["type"] == "ExecutionStarted"), 0)
+        self.previous: dict[int, int] = {}
         self.children: dict[int, list[Mapping[str, Any]]] = {}
         for e in events:
-            self.children.setdefault(int(e.get("previousEventId", 0)), []).append(e)
+            prev = int(e.get("previousEventId", 0))
+            if prev == 0 and str(e["type"]).endswith("StateEntered"):
+                prev = started  # AWS: the first state entered records 0, following the start
+            self.previous[int(e["id"])] = prev
+            self.children.setdefault(prev, []).append(e)
         self.owners: dict[int, str | None] = {}
+
+    def before(self, event: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        """The event ``event`` follows (``None``: none, or not in the history)."""
+        return self.by_id.get(self.previous.get(int(event["id"]), 0))
 
     def owner(self, event_id: int) -> str | None:
         """The state an event belongs to: the nearest ``*StateEntered`` up the chain."""
@@ -132,7 +147,7 @@ class _Reader:
             if kind.endswith("StateExited"):
                 break
             chain.append(current)
-            current = int(event.get("previousEventId", 0))
+            current = self.previous.get(current, 0)
         else:
             found = self.owners.get(current)
         for item in chain:
@@ -142,7 +157,7 @@ class _Reader:
     def container(self, event_id: int, kind: str) -> str | None:
         """The Parallel/Map state a ``ParallelStateFailed``/``MapStateFailed`` belongs to."""
         depth = 0
-        current = int(self.by_id[event_id].get("previousEventId", 0))
+        current = self.previous.get(event_id, 0)
         while current in self.by_id:
             event = self.by_id[current]
             if event["type"] == f"{kind}StateFailed":
@@ -151,7 +166,7 @@ class _Reader:
                 if depth == 0:
                     return _name(event)
                 depth -= 1
-            current = int(event.get("previousEventId", 0))
+            current = self.previous.get(current, 0)
         return None
 
     def fate(self, event_id: int) -> Literal["retried", "caught", "failed"]:
@@ -187,7 +202,7 @@ def read_history(history: Iterable[Mapping[str, Any]]) -> Overlay:
     for event in events:
         kind = str(event["type"])
         event_id = int(event["id"])
-        prev = reader.by_id.get(int(event.get("previousEventId", 0)))
+        prev = reader.before(event)
         if kind.endswith("StateEntered"):
             name = _name(event)
             bump(name, "entered")
@@ -230,7 +245,7 @@ def _transition(
     elif kind.endswith("StateExited") and _name(prev) is not None:
         source = str(_name(prev))
         taken.add((source, name))
-        before = reader.by_id.get(int(prev.get("previousEventId", 0)))
+        before = reader.before(prev)
         if before is not None and (
             _is_failure(str(before["type"])) or before["type"] in _CONTAINER_END
         ):

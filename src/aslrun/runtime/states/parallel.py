@@ -40,8 +40,8 @@ def _spawn(
     """
     if separate:
         rt = frame.rt.child_execution()
-        started = rt.history.add(rt.clock.now(), "ExecutionStarted", 0, {"input": Payload(data)})
-        child = Frame(rt, machine, Variables(), started)
+        rt.history.add(rt.clock.now(), "ExecutionStarted", 0, {"input": Payload(data)})
+        child = Frame(rt, machine, Variables(), 0)  # AWS: the first state entered has 0
     else:
         child = Frame(frame.rt, machine, Variables(frame.variables), frame.last)
 
