@@ -63,6 +63,7 @@ class ExecutionOptions:
 
     __slots__ = (
         "aliases",
+        "context",
         "freeze_time",
         "invoker",
         "map_runs",
@@ -85,8 +86,10 @@ class ExecutionOptions:
         max_seconds: float | None = None,
         map_runs: MapRunObserver | None = None,
         sync: bool = False,
+        context: Mapping[str, JSON] | None = None,
     ) -> None:
         self.seed = seed
+        self.context = context  # TestState's given Context object fields
         self.sync = sync
         self.map_runs = map_runs  # a service's view of Distributed Map runs
         self.max_events = max_events
@@ -288,6 +291,7 @@ def launch(
     execution._clock = clock
     history.limit = options.max_events
     rt.map_runs = options.map_runs
+    rt.context_given = options.context
     longest = options.max_seconds if options.max_seconds is not None else STANDARD_MAX_SECONDS
     if machine.timeout_seconds is not None and machine.timeout_seconds <= longest:
         execution._timer = clock.schedule(start + machine.timeout_seconds, execution._timed_out)

@@ -135,6 +135,8 @@ class Runtime:
             "RedriveCount": 0,
         }
         self.context_machine: dict[str, JSON] = {"Id": machine_arn, "Name": machine_name}
+        # TestState's ``context``: its fields stand for the engine's in every Context object.
+        self.context_given: Mapping[str, JSON] | None = None
         self.children: list[History] = []
         # AWS's maximum duration (a year; Express: five minutes): a wait that would end after
         # ``deadline`` ends there instead, calling ``on_deadline`` (the execution times out).
@@ -354,6 +356,8 @@ class StateRun:
                 ctx["Task"] = {"Token": self.task_token}
             if self.map_item is not None:
                 ctx["Map"] = {"Item": self.map_item}
+            if rt.context_given:
+                ctx = overlay_context(ctx, rt.context_given)
             self._context = ctx
         return ctx
 
@@ -375,3 +379,16 @@ class StateRun:
             now_ms=round(self.frame.rt.clock.now() * 1000),
             random=self.frame.rt.random,
         )
+
+
+def overlay_context(ctx: dict[str, JSON], given: Mapping[str, JSON]) -> dict[str, JSON]:
+    """``ctx`` with ``given``'s fields in place of its own: an object's fields one by one
+    (``{"State": {"RetryCount": 2}}`` keeps ``State.Name``), any other value whole."""
+    out = dict(ctx)
+    for key, value in given.items():
+        mine = out.get(key)
+        if isinstance(value, dict) and isinstance(mine, dict):
+            out[key] = {**mine, **value}
+        else:
+            out[key] = value
+    return out

@@ -1,9 +1,9 @@
 """``aslrun test-state``: AWS's TestState offline, from the command line.
 
 ``aslrun test-state FILE --state NAME [--input JSON | --input-file F] [--mock JSON]
-[--inspection-level INFO|DEBUG] [--variables JSON] [--state-configuration JSON]
-[--handlers MODULE]``.  Prints TestState's response as JSON.  Exit status: 0 when the test
-ran, whatever its status (SUCCEEDED, FAILED, RETRIABLE, CAUGHT_ERROR); 2 for bad input.
+[--inspection-level INFO|DEBUG] [--variables JSON] [--context JSON]
+[--state-configuration JSON] [--handlers MODULE]``.  Prints TestState's response as JSON.
+Exit status: 0 when the test ran, whatever its status (SUCCEEDED, FAILED, RETRIABLE, CAUGHT_ERROR); 2 for bad input.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ def register(subparsers: Any, *, read_input: Any, load_handlers: Any) -> None:
     cmd.add_argument("--mock", metavar="JSON", help='{"result": "..."} or {"errorOutput": ...}')
     cmd.add_argument("--inspection-level", choices=INSPECTION_LEVELS, default="INFO")
     cmd.add_argument("--variables", metavar="JSON", help="variables the state can read")
+    cmd.add_argument("--context", metavar="JSON", help="Context object fields (with --mock)")
     cmd.add_argument("--state-configuration", metavar="JSON", help='e.g. {"retrierRetryCount": 1}')
     cmd.add_argument("--handlers", action="append", default=[], metavar="MODULE")
     cmd.set_defaults(func=test_state_command, read_input=read_input, load_handlers=load_handlers)
@@ -62,6 +63,7 @@ def test_state_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO)
             inspectionLevel=args.inspection_level,
             mock=_json("--mock", args.mock),
             variables=_json("--variables", args.variables),
+            context=args.context,
             stateConfiguration=_json("--state-configuration", args.state_configuration),
             handlers=args.load_handlers(args.handlers),
         )

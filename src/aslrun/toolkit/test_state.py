@@ -24,6 +24,13 @@ from aslrun.errors import AslrunError
 from aslrun.handlers.registry import ResourceRegistry
 from aslrun.runtime.clock import VirtualClock
 from aslrun.runtime.retry import matches
+from aslrun.toolkit.test_state_config import (
+    TestStateError,
+    check_error_caused_by,
+    given_context,
+    map_threshold,
+    reader_items,
+)
 from aslrun.toolkit.test_state_inspect import inspection_data
 
 __all__ = ["TestStateError", "test_state"]
@@ -34,18 +41,6 @@ INSPECTION_LEVELS = ("INFO", "DEBUG", "TRACE")
 VALIDATION_MODES = ("STRICT", "PRESENT", "NONE")
 _MOCK_ONLY_TYPES = ("Map", "Parallel")
 _MOCK_ONLY_SUFFIXES = (".sync", ".sync:2", ".waitForTaskToken")
-
-
-class TestStateError(ValueError):
-    """A TestState request AWS would refuse: ``code`` is AWS's exception name
-    (``ValidationException``, ``InvalidDefinition``, ``InvalidExecutionInput``)."""
-
-    __test__ = False  # not a pytest test class
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 def _json_arg(name: str, value: Any, code: str = "ValidationException") -> Any:
@@ -109,12 +104,6 @@ def _check_request(
         )
     if context is not None and mock is None:
         raise TestStateError("ValidationException", "context: may be given only with a mock")
-    if context is not None:
-        raise TestStateError(
-            "ValidationException",
-            "context: not supported offline yet (aslrun runs a real execution, whose Context "
-            "object it builds itself)",
-        )
     if mock is None:
         needs = typ in _MOCK_ONLY_TYPES or (
             typ == "Task" and (":activity:" in resource or resource.endswith(_MOCK_ONLY_SUFFIXES))
@@ -174,43 +163,6 @@ def _validate_mock(state: Mapping[str, Any], mock: Mapping[str, Any]) -> None:
             f"Mock result schema validation error: {message} ({operation[0]} {operation[1]}'s "
             f"response; fieldValidationMode {mode})",
         )
-
-
-def _map_threshold(state: Mapping[str, Any], value: JSON, failures: int) -> dict[str, Any] | None:
-    """``stateConfiguration.mapIterationFailureCount`` on a Map with a tolerated failure
-    threshold: past it, the Map fails with States.ExceedToleratedFailureThreshold (the
-    mock's error then); None while within it, or when the Map sets no threshold."""
-    from aslrun.lang.paths import PathNotFound, PathSyntaxError, compile_path  # noqa: PLC0415
-    from aslrun.lang.templates import Scope, resolve_in  # noqa: PLC0415
-    from aslrun.toolkit.test_state_inspect import _Info  # noqa: PLC0415
-
-    data = value
-    for key in ("InputPath", "ItemsPath"):
-        text = state.get(key)
-        if isinstance(text, str):
-            try:
-                data = resolve_in(compile_path(text), Scope(data, _Info({}, {})))
-            except (PathNotFound, PathSyntaxError):
-                return None
-    total = len(data) if isinstance(data, list) else 0
-    if failures > total:
-        raise TestStateError(
-            "ValidationException",
-            f"stateConfiguration.mapIterationFailureCount: {failures} is more than the "
-            f"{total} items of the Map's input",
-        )
-    count, percentage = state.get("ToleratedFailureCount"), state.get("ToleratedFailurePercentage")
-    limits = [count] if isinstance(count, int) else []
-    if isinstance(percentage, (int, float)):
-        limits.append(int(total * percentage / 100.0))
-    if not limits or failures <= max(limits):
-        return None
-    return {
-        "errorOutput": {
-            "error": "States.ExceedToleratedFailureThreshold",
-            "cause": "The specified tolerated failure threshold was exceeded",
-        }
-    }
 
 
 def _mock_handler(mock: Mapping[str, Any]) -> Any:
@@ -338,10 +290,8 @@ def test_state(
     assigned = _json_arg("variables", variables) if variables is not None else None
     if assigned is not None and not isinstance(assigned, dict):
         raise TestStateError("ValidationException", "variables: must be a JSON object")
-    config = dict(stateConfiguration or {})
-    failures = config.get("mapIterationFailureCount")
-    if state.get("Type") == "Map" and isinstance(failures, int) and mock is not None:
-        mock = _map_threshold(state, value, failures) or mock
+    given, config = given_context(context), dict(stateConfiguration or {})
+    mock = _configured_mock(state, value, mock, config)
     machine_doc, stubs, own_next = _synthetic(name, state, ql, assigned, mock is not None)
     try:
         machine = load(machine_doc, name="TestState")
@@ -349,19 +299,54 @@ def test_state(
         raise TestStateError("InvalidDefinition", str(exc)) from None
     registry: Any = handlers if mock is None else {MOCK_RESOURCE: _mock_handler(mock)}
     clock = VirtualClock(start=start) if start is not None else VirtualClock()
-    execution = machine.run(value, handlers=registry, clock=clock, seed=seed)
+    execution = _run(machine, value, registry, clock, seed, given)
     events = execution.history
     answer = _answer(name, state, events, stubs, own_next, config)
     details = answer.pop("errorDetails", None)
     if inspectionLevel != "INFO":
         text = raw_input if raw_input is not None else dumps(value)
         data = inspection_data(
-            machine.machine.states[name], state, events, name, text, value, assigned
+            machine.machine.states[name], state, events, name, text, value, assigned, given
         )
         if details:
             data["errorDetails"] = details
         answer["inspectionData"] = data
     return answer
+
+
+def _configured_mock(
+    state: Mapping[str, Any],
+    value: JSON,
+    mock: Mapping[str, Any] | None,
+    config: Mapping[str, Any],
+) -> Mapping[str, Any] | None:
+    """The mock, or the Map's failure past its threshold (``mapIterationFailureCount`` of
+    the input's or ``mapItemReaderData``'s items); ``errorCausedByState`` checked."""
+    check_error_caused_by(state, mock, config)
+    items = reader_items(state, config)
+    failures = config.get("mapIterationFailureCount")
+    if state.get("Type") == "Map" and isinstance(failures, int) and mock is not None:
+        return map_threshold(state, value, failures, items) or mock
+    return mock
+
+
+def _run(
+    machine: Any,
+    value: JSON,
+    handlers: Any,
+    clock: VirtualClock,
+    seed: int | None,
+    given: Mapping[str, JSON] | None,
+) -> Any:
+    """The synthetic machine run to its end; ``given``: the request's Context object fields."""
+    from aslrun.runtime.execution import ExecutionOptions  # noqa: PLC0415
+
+    registry = handlers if isinstance(handlers, ResourceRegistry) else ResourceRegistry(handlers)
+    options = ExecutionOptions(seed=seed, aliases=machine.function_aliases, context=given)
+    execution = machine._start(value, clock=clock, registry=registry, name=None, options=options)
+    while not execution.done and clock.step():
+        pass
+    return execution
 
 
 _FAILED_SUFFIXES = ("Failed", "TimedOut")

@@ -83,11 +83,15 @@ def inspection_data(
     input_text: str,
     value: JSON,
     variables: Mapping[str, JSON] | None,
+    given: Mapping[str, JSON] | None = None,
 ) -> dict[str, Any]:
-    """The ``inspectionData`` of a DEBUG answer, each value JSON text as AWS returns it."""
+    """The ``inspectionData`` of a DEBUG answer, each value JSON text as AWS returns it;
+    ``given``: the request's Context object fields."""
+    from aslrun.runtime.frame import overlay_context  # noqa: PLC0415
+
     got = _recorded(events, name)
     data: dict[str, Any] = {"input": input_text}
-    context = {"State": {"Name": name}}
+    context = overlay_context({"State": {"Name": name}}, given or {})
     info = _Info(dict(variables or {}), context)
     if model.jsonata:
         if "parameters" in got and "Arguments" in raw_state:
