@@ -3,7 +3,8 @@
 ``aslrun test-state FILE --state NAME [--input JSON | --input-file F] [--mock JSON]
 [--inspection-level INFO|DEBUG] [--variables JSON] [--context JSON]
 [--state-configuration JSON] [--handlers MODULE]``.  Prints TestState's response as JSON.
-Exit status: 0 when the test ran, whatever its status (SUCCEEDED, FAILED, RETRIABLE, CAUGHT_ERROR); 2 for bad input.
+Exit status: 0 when the test ran, whatever its status (SUCCEEDED, FAILED, RETRIABLE,
+CAUGHT_ERROR); 2 for bad input.
 """
 
 from __future__ import annotations
