@@ -49,12 +49,12 @@ def test_string_to_json_recorded_values(text: str, expected: Any) -> None:
 
 
 def test_string_to_json_refuses_text_nested_past_the_limit() -> None:
-    """2 KB of nested brackets used to raise RecursionError; past MAX_JSON_DEPTH (500) the
+    """2 KB of nested brackets used to raise RecursionError; past MAX_JSON_DEPTH (256) the
     function fails cleanly, and exactly at the limit it parses."""
     deep = "[" * 1000 + "]" * 1000
     assert fails("States.StringToJson($.s)", {"s": deep}) == (
         "Invalid arguments in States.StringToJson: the JSON text is nested 1000 levels "
-        "deep, more than 500"
+        "deep, more than 256"
     )
     at_limit = "[" * MAX_JSON_DEPTH + "]" * MAX_JSON_DEPTH
     value = call("States.StringToJson($.s)", {"s": at_limit})
@@ -157,4 +157,18 @@ def test_a_failure_naming_an_integer_past_4300_digits() -> None:
     assert cause == (
         "Invalid arguments in States.ArrayUnique: the argument must be an array, but was "
         "number 1" + "0" * 5000
+    )
+
+
+def test_comparing_values_at_the_json_depth_bound_does_not_crash() -> None:
+    """Found by make fuzz: States.StringToJson accepted 500 levels while States.ArrayContains
+    recursed past Python's limit at ~400. Both now stop at aslrun's one bound (256 levels):
+    text nested 256 deep is parsed and compared; one level more is refused."""
+    at_limit = '{"a":[' * 128 + "]}" * 128  # 256 levels: objects and arrays alternate
+    body = "States.ArrayContains(States.Array(States.StringToJson($.s)), States.StringToJson($.s))"
+    assert call(body, {"s": at_limit}) is True
+    over = "[" + at_limit + "]"
+    assert fails("States.StringToJson($.s)", {"s": over}) == (
+        "Invalid arguments in States.StringToJson: the JSON text is nested 257 levels "
+        "deep, more than 256"
     )

@@ -315,13 +315,13 @@ def test_invoking_a_non_function_prints_nothing(capsys: pytest.CaptureFixture[st
 
 
 def test_nesting_past_the_json_depth_bound_is_refused() -> None:
-    """$parse of text nested past MAX_JSON_DEPTH (500), and any result nested past it, fail
+    """$parse of text nested past MAX_JSON_DEPTH (256), and any result nested past it, fail
     cleanly, as States.StringToJson does (issue 9, class 1)."""
     text = "[" * 600 + "]" * 600
     body = f"$parse('{text}')"
     assert cause(body) == head(body) + (
         "threw an error during evaluation: The argument of $parse is nested 600 levels "
-        "deep, more than 500"
+        "deep, more than 256"
     )
     deep: dict[str, Any] = {}
     node = deep
@@ -329,8 +329,8 @@ def test_nesting_past_the_json_depth_bound_is_refused() -> None:
         node["a"] = {}
         node = node["a"]
     assert cause("$states.input", deep) == head("$states.input") + (
-        "threw an error during evaluation: The result is nested more than 500 levels deep "
+        "threw an error during evaluation: The result is nested more than 256 levels deep "
         "(aslrun's bound on JSON nesting)"
     )
-    shallower = value("$states.input" + ".a" * 250, deep)
+    shallower = value("$states.input" + ".a" * 500, deep)
     assert isinstance(shallower, dict)

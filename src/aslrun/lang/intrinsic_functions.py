@@ -31,7 +31,7 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from typing import Final, TypeAlias
 
-from aslrun._json import JSON, dumps, json_type_name
+from aslrun._json import JSON, MAX_DEPTH, dumps, json_type_name
 from aslrun.errors import StateFailure
 from aslrun.lang.java_compat import JavaRandom, java_double, java_round, java_string, json_key
 
@@ -58,7 +58,7 @@ _MAX_TEXT: Final = 10_000  # Base64Encode/Base64Decode/Hash input limit, in char
 _MAX_RANGE: Final = 1_000  # States.ArrayRange result limit, in items
 _INT_MIN: Final = -(2**31)
 _INT_MAX: Final = 2**31 - 1
-MAX_JSON_DEPTH: Final = 500
+MAX_JSON_DEPTH: Final = MAX_DEPTH  # 256: aslrun's one bound on JSON nesting (_json)
 """States.StringToJson refuses JSON text nested deeper than this (arrays and objects).
 
 AWS's JSON parser (Jackson) has a nesting limit of its own (1,000 by default since 2.15);
