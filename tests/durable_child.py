@@ -2,6 +2,8 @@
 
 ``kill``: creates the machines of ``test_durable``, starts one execution of each, advances
 1000 simulated seconds, prints ``READY <json>`` (what it recorded) and blocks until killed.
+``nested``: two parents each wait on a child (``startExecution.sync:2`` and ``.sync``) whose
+Wait is still running; advances 1000 simulated seconds, prints ``READY <json>``, blocks.
 ``loop``: starts executions and moves the clock forever, printing a line per round.
 """
 
@@ -73,6 +75,32 @@ MACHINES: dict[str, dict[str, Any]] = {
 }
 
 
+KID = "arn:aws:states:us-east-1:123456789012:stateMachine:kid"
+
+
+def _parent(pattern: str, name: str) -> dict[str, Any]:
+    task = {
+        "Type": "Task",
+        "Resource": f"arn:aws:states:::states:startExecution{pattern}",
+        "Parameters": {"StateMachineArn": KID, "Input": {"x": 1}, "Name": name},
+        "End": True,
+    }
+    return {"StartAt": "Run", "States": {"Run": task}}
+
+
+NESTED: dict[str, dict[str, Any]] = {
+    "kid": {
+        "StartAt": "W",
+        "States": {
+            "W": {"Type": "Wait", "Seconds": 3600, "Next": "P"},
+            "P": {"Type": "Pass", "Result": {"kid": "done"}, "End": True},
+        },
+    },
+    "parent2": _parent(".sync:2", "kid-a"),
+    "parent1": _parent(".sync", "kid-b"),
+}
+
+
 def service(state_dir: str) -> StepFunctions:
     return StepFunctions(clock=VirtualClock(START), seed=3, handlers=HANDLERS, state_dir=state_dir)
 
@@ -99,6 +127,24 @@ def kill_mode(sfn: StepFunctions) -> None:
     sys.stdin.read()  # until killed
 
 
+def nested_mode(sfn: StepFunctions) -> None:
+    out: dict[str, Any] = {}
+    for name, defn in NESTED.items():
+        sfn.create_state_machine(name=name, definition=json.dumps(defn), roleArn=ROLE)
+    for name in ("parent2", "parent1"):
+        ex = sfn.start_execution(stateMachineArn=arn_of(sfn, name), name="p", input="{}")
+        out[name] = ex["executionArn"]
+    sfn.advance(1000)
+    kids = sfn.list_executions(stateMachineArn=KID)["executions"]
+    out.update({k["name"]: k["executionArn"] for k in kids})
+    histories = {
+        name: sfn.get_execution_history(executionArn=arn, maxResults=1000)["events"]
+        for name, arn in out.items()
+    }
+    print("READY", json.dumps({"arns": out, "histories": histories}, default=str), flush=True)
+    sys.stdin.read()  # until killed
+
+
 def loop_mode(sfn: StepFunctions) -> None:
     defn = json.dumps(MACHINES["loop"])
     arn = sfn.create_state_machine(name="loop", definition=defn, roleArn=ROLE)
@@ -113,4 +159,4 @@ def loop_mode(sfn: StepFunctions) -> None:
 if __name__ == "__main__":
     mode = sys.argv[2]
     sfn = service(sys.argv[1])
-    kill_mode(sfn) if mode == "kill" else loop_mode(sfn)
+    {"kill": kill_mode, "nested": nested_mode, "loop": loop_mode}[mode](sfn)

@@ -168,6 +168,103 @@ def test_kill_9_then_restart(tmp_path: Path) -> None:
     again.close()
 
 
+def _child_description(arn: str, name: str, parsed: bool) -> dict[str, Any]:
+    """DescribeExecution in PascalCase as a ``.sync`` (text) / ``.sync:2`` (JSON) Task
+    returns it (/tmp/facts/service.md section 6); dates in epoch milliseconds."""
+    return {
+        "ExecutionArn": arn,
+        "Input": {"x": 1} if parsed else '{"x":1}',
+        "InputDetails": {"Included": True},
+        "Name": name,
+        "Output": {"kid": "done"} if parsed else '{"kid":"done"}',
+        "OutputDetails": {"Included": True},
+        "StartDate": round(T0 * 1000),
+        "StateMachineArn": child.KID,
+        "Status": "SUCCEEDED",
+        "StopDate": round((T0 + 3600) * 1000),
+    }
+
+
+def test_kill_9_while_a_parent_waits_on_its_sync_child(tmp_path: Path) -> None:
+    proc = _spawn(tmp_path, "nested")
+    try:
+        (line,) = _lines(proc, 1)
+    finally:
+        _kill(proc)
+    before = json.loads(line[len("READY ") :])
+    arns = before["arns"]
+    assert sorted(arns) == ["kid-a", "kid-b", "parent1", "parent2"]
+
+    sfn = child.service(str(tmp_path))
+    for name, arn in arns.items():  # nothing recorded is lost or duplicated by the restore
+        assert json.loads(json.dumps(_history(sfn, arn), default=str)) == before["histories"][name]
+        assert sfn.describe_execution(executionArn=arn)["status"] == "RUNNING"
+    sfn.run()  # the children's Waits end at their original deadline; the parents hear it
+
+    kids = sfn.list_executions(stateMachineArn=child.KID)["executions"]
+    assert sorted(k["name"] for k in kids) == ["kid-a", "kid-b"]  # no second child started
+    for name, kid, parsed in (("parent2", "kid-a", True), ("parent1", "kid-b", False)):
+        out = sfn.describe_execution(executionArn=arns[name])
+        assert out["status"] == "SUCCEEDED"
+        assert json.loads(out["output"]) == _child_description(arns[kid], kid, parsed)
+        assert _shape(_history(sfn, arns[name])) == [
+            (1, 0, "ExecutionStarted", 0.0),
+            (2, 1, "TaskStateEntered", 0.0),
+            (3, 2, "TaskScheduled", 0.0),
+            (4, 3, "TaskStarted", 0.0),
+            (5, 4, "TaskSubmitted", 0.0),
+            (6, 5, "TaskSucceeded", 3600.0),
+            (7, 6, "TaskStateExited", 3600.0),
+            (8, 7, "ExecutionSucceeded", 3600.0),
+        ]
+        assert _shape(_history(sfn, arns[kid])) == [
+            (1, 0, "ExecutionStarted", 0.0),
+            (2, 1, "WaitStateEntered", 0.0),
+            (3, 2, "WaitStateExited", 3600.0),
+            (4, 3, "PassStateEntered", 3600.0),
+            (5, 4, "PassStateExited", 3600.0),
+            (6, 5, "ExecutionSucceeded", 3600.0),
+        ]
+    final = {name: _history(sfn, arn) for name, arn in arns.items()}
+    sfn.close()
+    again = child.service(str(tmp_path))  # and it was all written
+    assert {name: _history(again, arn) for name, arn in arns.items()} == final
+    again.close()
+
+
+def test_a_sync_child_that_ended_during_the_restore_answers_its_parent(tmp_path: Path) -> None:
+    sfn = child.service(str(tmp_path))
+    for name, defn in child.NESTED.items():
+        sfn.create_state_machine(name=name, definition=json.dumps(defn), roleArn=child.ROLE)
+    parent = sfn.start_execution(stateMachineArn=child.arn_of(sfn, "parent2"), name="p")
+    sfn.advance(10)
+    kid = sfn.list_executions(stateMachineArn=child.KID)["executions"][0]["executionArn"]
+    sfn.close()
+    # the child's recorded definition changed: its replay diverges, so it has ended (failed)
+    # before its parent, restored first, can hear of it
+    con = sqlite3.connect(tmp_path / "aslrun.sqlite3")
+    with con:
+        con.execute(
+            "UPDATE versions SET definition=replace(definition, '\"W\"', '\"V\"') "
+            "WHERE machine_arn=?",
+            (child.KID,),
+        )
+    con.close()
+
+    again = child.service(str(tmp_path))
+    out = again.describe_execution(executionArn=parent["executionArn"])
+    assert (out["status"], out["error"]) == ("FAILED", "States.TaskFailed")
+    cause = json.loads(out["cause"])
+    assert (cause["ExecutionArn"], cause["Status"], cause["Error"]) == (
+        kid, "FAILED", "States.Runtime",
+    )  # fmt: skip
+    assert [e["type"] for e in _history(again, parent["executionArn"])][4:] == [
+        "TaskSubmitted", "TaskFailed", "ExecutionFailed",
+    ]  # fmt: skip
+    assert len(again.list_executions(stateMachineArn=child.KID)["executions"]) == 1
+    again.close()
+
+
 def _consistent(db: Path) -> dict[int, str]:
     """Every execution's events are numbered 1..n without a gap, and it has ended exactly
     when its last event is a terminal one."""

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from aslrun.api import Execution
     from aslrun.service.service import StepFunctions
 
-__all__ = ["NestedExecutions"]
+__all__ = ["NestedExecutions", "follow_child"]
 
 _RESOURCES = frozenset(
     {
@@ -82,9 +82,7 @@ class NestedExecutions:
             return
         invocation.submitted(response)
         if pattern in (".sync", ".sync:2"):
-            parsed = pattern == ".sync:2"
-            child.add_done_callback(lambda ended: _child_ended(invocation, ended, parsed))
-            invocation.on_cancel = lambda: _stop_child(self.sfn, child)
+            _follow(self.sfn, invocation, child, pattern == ".sync:2")
         # .waitForTaskToken: the Task waits for send_task_success/failure with its token.
 
     def _start_child(self, params: JSON) -> dict[str, Any]:
@@ -98,6 +96,27 @@ class NestedExecutions:
             input=child_input if isinstance(child_input, str) else dumps(child_input),
             name=params.get("Name"),
         )
+
+
+def _follow(sfn: StepFunctions, invocation: Invocation, child: Execution, parsed: bool) -> None:
+    """The ``.sync`` Task answers when ``child`` ends (at once if it has already ended)."""
+    invocation.on_cancel = lambda: _stop_child(sfn, child)
+    child.add_done_callback(lambda ended: _child_ended(invocation, ended, parsed))
+
+
+def follow_child(sfn: StepFunctions, invocation: Invocation, child_arn: str) -> None:
+    """After a restart: a replayed ``.sync`` Task that had started ``child_arn`` (its
+    TaskSubmitted recorded, no answer yet) follows that restored child instead of starting
+    another one; a child that ended meanwhile answers it at once."""
+    entry = sfn._s.executions.get(child_arn)
+    if entry is None:  # an Express child: not kept across a restart
+        invocation.fail(
+            "States.TaskFailed",
+            f"The child execution {child_arn} was not kept across the service's restart "
+            f"(Express executions are not durable).",
+        )
+        return
+    _follow(sfn, invocation, entry.execution, invocation.info.pattern == ".sync:2")
 
 
 def _child_ended(invocation: Invocation, child: ExecutionCore, parsed: bool) -> None:

@@ -25,6 +25,7 @@ from aslrun.service.durable.db import Writer, connect
 from aslrun.service.durable.replay import DurableInvoker, ExecState, Mark, decode_mark
 from aslrun.service.durable.restore import replay_one, restore, seed_of
 from aslrun.service.lifecycle import _observe
+from aslrun.service.nested import follow_child
 from aslrun.service.store import ExecutionRecord, MachineVersion
 
 if TYPE_CHECKING:
@@ -92,6 +93,9 @@ class Durable:
                 s, self.invoker, entry, row, recorded, marks.pop(row["seq"], {}), self._watch
             )
             s.retention.launched(s, entry)
+        follows, self.invoker.follows = self.invoker.follows, []
+        for task, child_arn in follows:  # every child is restored by now
+            follow_child(sfn, task, child_arn)
         self.writer.now = s.clock.now()
         self.writer.commit()
         self._wrap(sfn)

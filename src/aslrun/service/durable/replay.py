@@ -231,16 +231,38 @@ def _waits_for_token(inv: Invocation, marks: list[Mark]) -> bool:
     return "submitted" in kinds or (inv.info.kind == "activity" and "begin" in kinds)
 
 
+_SYNC_CHILD = frozenset({"startExecution.sync", "startExecution.sync:2"})
+
+
+def _started_child(inv: Invocation, marks: list[Mark]) -> str | None:
+    """The child execution a replayed ``startExecution.sync`` Task started and had not yet
+    heard the end of (its ARN is in the recorded TaskSubmitted output), if any."""
+    info = inv.info
+    if info.kind != "service" or info.resource_type != "states" or info.resource not in _SYNC_CHILD:
+        return None
+    if any(m.kind == "answer" for m in marks):
+        return None
+    for m in marks:
+        if m.kind == "submitted" and isinstance(m.data, dict):
+            arn = m.data.get("ExecutionArn")
+            if isinstance(arn, str):
+                return arn
+    return None
+
+
 class DurableInvoker:
     """The outermost invoker of a durable service: records each invocation's marks, and
     answers from them while its execution replays.  ``then`` does the live work."""
 
-    __slots__ = ("running", "then", "writer")
+    __slots__ = ("follows", "running", "then", "writer")
 
     def __init__(self, writer: Writer, then: Invoker) -> None:
         self.writer = writer
         self.then = then
         self.running: dict[str, ExecState] = {}
+        # replayed startExecution.sync Tasks still waiting for their child: (Task, child ARN),
+        # linked to the restored child once every execution is restored (``follow_child``)
+        self.follows: list[tuple[Invocation, str]] = []
 
     def start(self, inv: Invocation) -> None:
         rt = inv.rt
@@ -274,6 +296,9 @@ class DurableInvoker:
                 _apply(inv, mark)
             else:
                 inv.schedule(mark.t, _later(inv, mark))
+        child = _started_child(inv, marks)
+        if child is not None:
+            self.follows.append((inv, child))
 
 
 def _later(inv: Invocation, mark: Mark) -> Callable[[], None]:
