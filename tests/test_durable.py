@@ -209,7 +209,7 @@ def test_kill_9_while_a_parent_waits_on_its_sync_child(tmp_path: Path) -> None:
         assert json.loads(out["output"]) == _child_description(arns[kid], kid, parsed)
         assert _shape(_history(sfn, arns[name])) == [
             (1, 0, "ExecutionStarted", 0.0),
-            (2, 1, "TaskStateEntered", 0.0),
+            (2, 0, "TaskStateEntered", 0.0),  # AWS: first state entered prev 0
             (3, 2, "TaskScheduled", 0.0),
             (4, 3, "TaskStarted", 0.0),
             (5, 4, "TaskSubmitted", 0.0),
@@ -219,7 +219,7 @@ def test_kill_9_while_a_parent_waits_on_its_sync_child(tmp_path: Path) -> None:
         ]
         assert _shape(_history(sfn, arns[kid])) == [
             (1, 0, "ExecutionStarted", 0.0),
-            (2, 1, "WaitStateEntered", 0.0),
+            (2, 0, "WaitStateEntered", 0.0),  # AWS: first state entered prev 0
             (3, 2, "WaitStateExited", 3600.0),
             (4, 3, "PassStateEntered", 3600.0),
             (5, 4, "PassStateExited", 3600.0),
