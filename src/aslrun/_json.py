@@ -274,9 +274,38 @@ def _copy_iterative(value: JSON) -> JSON:
 
 def nesting_depth(value: JSON, limit: int = MAX_DEPTH) -> int:
     """How deeply ``value`` nests (a scalar is 0, ``[]`` is 1), at most ``limit + 1``: the
-    walk stops as soon as it is past ``limit`` (so a cycle ends it too)."""
+    walk stops as soon as it is past ``limit`` (so a cycle ends it too).
+
+    Level by level, without bookkeeping per node (values are trees in practice, and this runs
+    on state outputs); a value that shares containers so much that a level grows past
+    ``_LEVEL_BUDGET`` nodes is walked again with one visit per container and depth."""
     if not isinstance(value, (dict, list, tuple)):
         return 0
+    level: list[Any] = [value]
+    depth = 0
+    visited = 0
+    while level:
+        depth += 1
+        if depth > limit:
+            return depth
+        visited += len(level)
+        if visited > _LEVEL_BUDGET:
+            return _shared_nesting_depth(value, limit)
+        below: list[Any] = []
+        for node in level:
+            for child in node.values() if isinstance(node, dict) else node:
+                if isinstance(child, (dict, list, tuple)):
+                    below.append(child)
+        level = below
+    return depth
+
+
+_LEVEL_BUDGET = 1_000_000
+"""Nodes the level walk visits before it falls back to the walk that visits shared
+containers once (a 256 KiB payload has far fewer)."""
+
+
+def _shared_nesting_depth(value: JSON, limit: int) -> int:
     deepest = 0
     reached: dict[int, int] = {}  # a container shared by several parents is walked once per depth
     stack: list[tuple[Any, int]] = [(value, 1)]
