@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Callable, Iterator
 from json import encoder as _json_encoder
-from typing import Any, TypeAlias
+from typing import Any, NoReturn, TypeAlias, TypeVar, cast
 
 __all__ = [
     "JSON",
@@ -46,7 +46,12 @@ MAX_INT_DIGITS = 4300
 """The most digits an integer may have: Python's limit for converting int to and from text."""
 
 JSON: TypeAlias = Any
-"""A JSON value: dict, list, str, int, float, bool or None."""
+"""A JSON value: dict, list, str, int, float, bool or None.
+
+A function that only reads a value may take ``Mapping[str, JSON]`` or ``Sequence[JSON]``
+(covariant: a ``dict[str, str]`` is one); one that builds or stores a value uses these."""
+
+_J = TypeVar("_J", bound=JSON)
 
 Location = tuple["str | int", ...]
 
@@ -79,7 +84,7 @@ def _where(path: Location) -> str:
 # Encoding
 
 
-def _not_serializable(o: object) -> Any:
+def _not_serializable(o: object) -> NoReturn:
     raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
 
 
@@ -117,7 +122,7 @@ def _encode(value: JSON) -> str:
         return _dumps_iterative(value)
 
 
-def _scalar_text(v: Any) -> str:
+def _scalar_text(v: object) -> str:
     if isinstance(v, str):
         return _encode_str(v)
     if v is None:
@@ -132,10 +137,10 @@ def _scalar_text(v: Any) -> str:
         if not math.isfinite(v):
             raise ValueError("Out of range float values are not JSON compliant")
         return float.__repr__(v)
-    return _not_serializable(v)  # type: ignore[no-any-return]
+    _not_serializable(v)
 
 
-def _key_text(k: Any) -> str:
+def _key_text(k: object) -> str:
     if isinstance(k, str):
         return _encode_str(k)
     if k is None or isinstance(k, (bool, int, float)):
@@ -150,7 +155,7 @@ def _dumps_iterative(value: JSON) -> str:
     open_ids: set[int] = set()
     first = True
 
-    def emit(v: Any) -> None:
+    def emit(v: object) -> None:
         nonlocal first
         if isinstance(v, (dict, list, tuple)):
             if id(v) in open_ids:
@@ -209,14 +214,15 @@ def loads(text: str | bytes) -> JSON:
     the parser can follow; ``json.JSONDecodeError`` for a syntax error.
     """
     try:
-        return json.loads(text, parse_constant=_reject_constant, parse_int=_parse_int)
+        value: JSON = json.loads(text, parse_constant=_reject_constant, parse_int=_parse_int)
     except RecursionError:
         raise JsonTooDeep(
             f"the JSON text nests too deeply (aslrun accepts at most {MAX_DEPTH} levels)"
         ) from None
+    return value
 
 
-def _reject_constant(name: str) -> Any:
+def _reject_constant(name: str) -> NoReturn:
     raise JsonValueError(f"{name} is not a JSON number")
 
 
@@ -231,12 +237,13 @@ def _parse_int(digits: str) -> int:
 # Walking values
 
 
-def deep_copy(value: JSON) -> JSON:
-    """Copy a JSON value (faster than copy.deepcopy for plain JSON), at any depth."""
+def deep_copy(value: _J) -> _J:
+    """Copy a JSON value (faster than copy.deepcopy for plain JSON), at any depth: the copy
+    has the type of the original (a dict's copy is a dict)."""
     try:
-        return _copy(value)
+        return cast("_J", _copy(value))
     except RecursionError:
-        return _copy_iterative(value)
+        return cast("_J", _copy_iterative(value))
 
 
 def _copy(value: JSON) -> JSON:
@@ -250,7 +257,7 @@ def _copy(value: JSON) -> JSON:
 def _copy_iterative(value: JSON) -> JSON:
     if not isinstance(value, (dict, list)):
         return value
-    root: Any = {} if isinstance(value, dict) else []
+    root: dict[str, JSON] | list[JSON] = {} if isinstance(value, dict) else []
     pending: list[tuple[Any, Any]] = [(value, root)]
     open_ids: set[int] = {id(value)}  # a cycle would make the copy infinite
     while pending:

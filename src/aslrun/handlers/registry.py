@@ -336,8 +336,11 @@ def new_request_id(rng: Any) -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
-def decode_result(value: Any) -> JSON:
-    """Bytes and bytearrays are the function's raw response: UTF-8 JSON, as Lambda reads it."""
+def decode_result(value: Any) -> Any:
+    """Bytes and bytearrays are the function's raw response: UTF-8 JSON, as Lambda reads it.
+
+    Any other value is the handler's own, returned as it is: not JSON until it is marshalled
+    (the caller writes it out and refuses what JSON cannot hold)."""
     if isinstance(value, (bytes, bytearray)):
         text = bytes(value).decode("utf-8")
         try:

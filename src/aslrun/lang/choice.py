@@ -135,10 +135,11 @@ def evaluate(test: Test, resolve: Callable[[Path], JSON]) -> bool:
             raise StateFailure("States.Runtime", invalid_path_detail(test.variable)) from None
         operand = test.value
         if isinstance(operand, Path):
+            path = operand
             try:
-                operand = resolve(operand)
+                operand = resolve(path)
             except PathNotFound:
-                raise StateFailure("States.Runtime", invalid_path_detail(operand)) from None
+                raise StateFailure("States.Runtime", invalid_path_detail(path)) from None
         return OPERATORS[test.operator](value, operand)
     if isinstance(test, And):
         return all(evaluate(rule, resolve) for rule in test.rules)

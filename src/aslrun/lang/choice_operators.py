@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
-from typing import Final, Literal, TypeAlias
+from typing import Final, Literal, TypeAlias, TypeGuard
 
 from aslrun._json import JSON
 
@@ -98,7 +98,7 @@ def instant(value: JSON) -> Decimal | None:
 # --------------------------------------------------------------------------- operators
 
 
-def is_number(value: JSON) -> bool:
+def is_number(value: JSON) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 

@@ -29,7 +29,7 @@ import math
 import random
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from typing import Final, TypeAlias
+from typing import Final, TypeAlias, TypeGuard
 
 from aslrun._json import JSON, MAX_DEPTH, dumps, json_type_name
 from aslrun.errors import StateFailure
@@ -86,11 +86,11 @@ def _show(value: JSON) -> str:
     return f"{json_type_name(value)} {text}"
 
 
-def _is_int(value: JSON) -> bool:
+def _is_int(value: JSON) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _is_number(value: JSON) -> bool:
+def _is_number(value: JSON) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
@@ -115,7 +115,6 @@ def _want_string(name: str, value: JSON, what: str = "the argument") -> str:
 def _want_int(name: str, value: JSON, what: str) -> int:
     if not _is_int(value):
         raise _fail(name, f"{what} must be an integer, but was {_show(value)}")
-    assert isinstance(value, int)
     return value
 
 
@@ -181,9 +180,10 @@ def states_string_to_json(args: Sequence[JSON], rng: random.Random | None) -> JS
             name, f"the JSON text is nested {depth} levels deep, more than {MAX_JSON_DEPTH}"
         )
     try:
-        return json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
+        parsed: JSON = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
     except (ValueError, RecursionError):  # RecursionError: a nesting limit below ours
         raise _fail(name, f"the string is not valid JSON: {text}") from None
+    return parsed
 
 
 def nesting_depth(text: str) -> int:
@@ -358,7 +358,7 @@ def states_string_split(args: Sequence[JSON], rng: random.Random | None) -> JSON
     delimiters = _want_string(name, args[1], "the delimiter")
     if not delimiters:
         return [text] if text else []
-    pieces: list[str] = []
+    pieces: list[JSON] = []
     start = 0
     for i, ch in enumerate(text):
         if ch in delimiters:

@@ -25,7 +25,7 @@ import random as _random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final, Literal, TypeAlias
+from typing import Final, Literal, TypeAlias, cast
 
 from aslrun._json import JSON
 from aslrun.lang.intrinsic_functions import (
@@ -313,7 +313,8 @@ class _Parser:
         token = self.next()
         if token.type == "string":
             if first and function == "States.Format":
-                return _Const(_template(token.text))
+                # the split template stands where the string would: only States.Format reads it
+                return _Const(cast("JSON", _template(token.text)))
             return _Const(_unescape(token.text))
         if token.type == "number":
             return _Const(self.number(token))

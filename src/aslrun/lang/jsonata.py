@@ -402,7 +402,8 @@ def _compile_node(value: JSON, make: Callable[[str], Expression]) -> tuple[_Node
 def _evaluate_node(node: _Node, bindings: Bindings, field: str) -> JSON:
     kind, payload = node
     if kind == "expr":
-        return payload.evaluate(bindings, field)
+        value: JSON = payload.evaluate(bindings, field)
+        return value
     if kind == "lit":
         return _copy(payload)
     if kind == "obj":

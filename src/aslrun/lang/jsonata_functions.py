@@ -28,7 +28,7 @@ import math
 import random
 import uuid
 from collections.abc import Mapping
-from typing import Final
+from typing import Final, TypeGuard
 
 from aslrun._json import JSON, json_type_name
 from aslrun.lang.intrinsic_functions import MAX_JSON_DEPTH, nesting_depth
@@ -80,7 +80,7 @@ class MemoryLimitExceeded(ValueError):
     """An extra function would build a value past AWS's evaluation memory limit."""
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
@@ -208,8 +208,9 @@ def parse(text: JSON) -> JSON:
             f"The argument of $parse is nested {depth} levels deep, more than {MAX_JSON_DEPTH}"
         )
     try:
-        return json.loads(
+        parsed: JSON = json.loads(
             text, parse_int=_parse_int, parse_float=_parse_float, parse_constant=_no_constant
         )
     except ValueError as exc:
         raise FunctionArgumentError(f"The argument of $parse is not valid JSON: {exc}") from None
+    return parsed

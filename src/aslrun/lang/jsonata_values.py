@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from aslrun._json import JSON
 from aslrun.errors import StateFailure, StatesError
@@ -136,7 +136,8 @@ def _frame_bindings(b: Bindings) -> dict[str, Any]:
     now_ms = b.now_ms
 
     def now(picture: JSON = None, timezone: JSON = None) -> JSON:
-        return _engine_functions.Functions.datetime_from_millis(now_ms, picture, timezone)
+        text: JSON = _engine_functions.Functions.datetime_from_millis(now_ms, picture, timezone)
+        return text
 
     def millis() -> int:
         return now_ms
@@ -217,8 +218,11 @@ class _UndefinedType:
         return "UNDEFINED"
 
 
-UNDEFINED: Final[Any] = _UndefinedType()
-"""What :meth:`Expression.evaluate_raw` returns for JSONata's undefined."""
+UNDEFINED: Final[JSON] = cast("JSON", _UndefinedType())
+"""What :meth:`Expression.evaluate_raw` returns for JSONata's undefined.
+
+Typed as JSON because it stands where a value would (a missing field, no result): every
+consumer tests ``is UNDEFINED`` before the value is written out."""
 
 
 def is_function_value(value: Any) -> bool:

@@ -35,7 +35,7 @@ def _reject_constant(name: str) -> Any:
 _DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 
 
-def parse_input(input: object) -> tuple[str, JSON]:
+def parse_input(input: JSON) -> tuple[str, JSON]:
     """The input's text (kept as given) and its value.  A non-str value is taken as the
     parsed input (a convenience boto3 does not have) and written as compact JSON."""
     if input is None:

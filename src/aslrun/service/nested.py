@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 import time as _time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from aslrun._json import JSON, dumps
 from aslrun.handlers.registry import new_request_id
@@ -91,10 +91,11 @@ class NestedExecutions:
         child_input = params.get("Input")
         if child_input is None:
             child_input = {}
+        # any JSON value: start_execution refuses a non-string ARN or name as AWS does
         return self.sfn.start_execution(
-            stateMachineArn=params.get("StateMachineArn"),
+            stateMachineArn=cast("str", params.get("StateMachineArn")),
             input=child_input if isinstance(child_input, str) else dumps(child_input),
-            name=params.get("Name"),
+            name=cast("str | None", params.get("Name")),
         )
 
 
@@ -161,7 +162,7 @@ def _start_response(child: Execution, request_id: str, now: float) -> dict[str, 
         {"executionArn": child.arn, "startDate": round(child._start, 3)}, separators=(",", ":")
     )
     date = _time.strftime("%a, %d %b %Y %H:%M:%S GMT", _time.gmtime(now))
-    headers = {
+    headers: dict[str, JSON] = {
         "x-amzn-RequestId": request_id,
         "connection": "keep-alive",
         "Content-Length": str(len(body)),
