@@ -754,6 +754,10 @@ def test_hash_failures() -> None:
         'MD5, SHA-1, SHA-256, SHA-384, SHA-512, but was string "SHA-3"'
     )
     failure("States.Hash", "x", "sha-256")
+    assert failure("States.Hash", "x", ["MD5"]) == (
+        "Invalid arguments in States.Hash: the algorithm must be one of "
+        'MD5, SHA-1, SHA-256, SHA-384, SHA-512, but was array ["MD5"]'
+    )
     failure("States.Hash", 1, "MD5")
     failure("States.Hash", "x" * 10_001, "MD5")
 

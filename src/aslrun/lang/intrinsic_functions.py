@@ -315,7 +315,7 @@ def states_hash(args: Sequence[JSON], rng: random.Random | None) -> JSON:
     name = "States.Hash"
     text = _want_text(name, args[0], "the data")
     algorithm = args[1]
-    if algorithm not in _HASHES:
+    if not isinstance(algorithm, str) or algorithm not in _HASHES:
         known = ", ".join(_HASHES)
         raise _fail(name, f"the algorithm must be one of {known}, but was {_show(algorithm)}")
     return hashlib.new(_HASHES[algorithm], _utf8(text)).hexdigest()
