@@ -5,9 +5,10 @@ AWS (Step Functions developer guide, "Using Map/continuing as new to avoid the h
 quota"): "When an execution reaches 24,999 events, it waits for the next event to happen. If
 the event number 25,000 is ExecutionSucceeded, the execution finishes successfully. If the
 event number 25,000 isn't ExecutionSucceeded, the ExecutionFailed event is logged and the
-state machine execution fails".  The cause AWS writes: "The execution reached the maximum
-number of history events (25000)."  The error name is not confirmed by a recording;
-States.Runtime is used.
+state machine execution fails".  Measured on AWS (a Choice loop with no Wait,
+floci-io/floci#2734; also the execution output quoted in loads/ardere#86): event 25,000 is
+``ExecutionFailed {"error": "States.Runtime", "cause": "The execution reached the maximum
+number of history events (25000)."}`` with previousEventId 24,999.
 """
 
 from __future__ import annotations
@@ -186,6 +187,10 @@ def test_the_service_enforces_its_max_events() -> None:
 
 
 def test_a_standard_execution_times_out_after_one_year() -> None:
+    """The event as AWS records an execution's timeout (measured on AWS for a machine's
+    TimeoutSeconds, floci-io/floci#2733 and #2965): ``ExecutionTimedOut`` with
+    ``{"error": "States.Timeout"}`` and no cause, previousEventId 0; DescribeExecution then
+    has neither error nor cause."""
     ex = aslrun.load(WAIT_DAY_LOOP).run({"done": False}, clock=_clock())
     assert ex.status == "TIMED_OUT"
     assert ex.stop_date == datetime(2027, 1, 1, tzinfo=timezone.utc)  # 365 days
@@ -193,12 +198,10 @@ def test_a_standard_execution_times_out_after_one_year() -> None:
         "timestamp": datetime(2027, 1, 1, tzinfo=timezone.utc),
         "type": "ExecutionTimedOut",
         "id": len(ex.history),
-        "previousEventId": len(ex.history) - 1,
-        "executionTimedOutEventDetails": {
-            "error": "States.Timeout",
-            "cause": "The execution timed out.",
-        },
+        "previousEventId": 0,
+        "executionTimedOutEventDetails": {"error": "States.Timeout"},
     }
+    assert (ex.error, ex.cause) == (None, None)
 
 
 def test_a_three_year_wait_ends_at_the_one_year_deadline() -> None:

@@ -269,11 +269,21 @@ def test_send_task_failure_with_and_without_an_error() -> None:
 
 
 def test_a_malformed_token_is_invalid_and_a_closed_one_timed_out() -> None:
+    """A token Step Functions never issued: ``InvalidToken`` with a fixed message that does not
+    echo the token (recorded on AWS: NaohiroTamura/faasshell
+    tests/unit/test_aws_api_step_functions.pl, SendTaskHeartbeat("FakeTaskToken") answered
+    400 ``{"__type": "...#InvalidToken", "message": "Invalid Token: 'Invalid token'"}``)."""
     sfn, ex, tokens = start()
     sfn.advance(5)
-    with pytest.raises(errors.InvalidToken) as e:
-        sfn.send_task_success(taskToken="not-a-token", output="{}")
-    assert e.value.message == "Invalid Token: 'not-a-token'"
+    for bad in (
+        lambda: sfn.send_task_success(taskToken="not-a-token", output="{}"),
+        lambda: sfn.send_task_failure(taskToken="FakeTaskToken", error="E"),
+        lambda: sfn.send_task_heartbeat(taskToken="FakeTaskToken"),
+    ):
+        with pytest.raises(errors.InvalidToken) as e:
+            bad()
+        assert (e.value.message, e.value.http_status) == ("Invalid Token: 'Invalid token'", 400)
+    assert sfn.describe_execution(executionArn=ex)["status"] == "RUNNING"  # nothing answered
     sfn.stop_execution(executionArn=ex)
     for call in (
         lambda: sfn.send_task_success(taskToken=tokens[0], output="{}"),

@@ -190,17 +190,23 @@ class ExecutionCore:
         self.cause = error.cause or None
         self._end("ExecutionFailed", self._error_details())
 
-    def _timed_out(self, cause: str = "The execution timed out.") -> None:
+    def _timed_out(self, cause: str | None = None) -> None:
         """The machine's TimeoutSeconds passed (or the clock's end of time came): TIMED_OUT,
-        the running states stopped."""
+        the running states stopped.  As AWS records it (measured, floci-io/floci#2733 and
+        #2965): ``ExecutionTimedOut {"error": "States.Timeout"}``, no cause, previousEventId
+        0; the description has no error or cause.  ``cause``: aslrun's own reason (the
+        clock's end), which AWS has no counterpart for."""
         if self.done:
             return
         self.status = "TIMED_OUT"
-        self._end("ExecutionTimedOut", {"error": "States.Timeout", "cause": cause})
+        details = {"error": "States.Timeout"}
+        if cause is not None:
+            details["cause"] = cause
+        self._end("ExecutionTimedOut", details, previous=0)
 
     def _history_full(self) -> None:
         """The history reached AWS's quota: FAILED, as AWS fails it (the event numbered
-        ``limit`` is ExecutionFailed).  AWS's cause; the error name is not verified."""
+        ``limit`` is ExecutionFailed).  AWS's error and cause (measured: floci-io/floci#2734)."""
         if self.done:
             return
         self.status = "FAILED"
