@@ -155,6 +155,26 @@ def test_an_activity_that_does_not_exist_fails_the_state() -> None:
     }
 
 
+def test_run_leaves_an_execution_waiting_for_a_worker_running() -> None:
+    """No worker and no deadline: ``run()`` returns once nothing is scheduled and the
+    execution stays RUNNING, its task waiting in the queue (AWS keeps it until a worker
+    polls or the execution's year runs out)."""
+    sfn, ex = started()
+    assert sfn.run() == at(0)
+    assert sfn.describe_execution(executionArn=ex)["status"] == "RUNNING"
+    assert [(e["type"], e["timestamp"]) for e in history(sfn, ex)] == [
+        ("ExecutionStarted", at(0)),
+        ("TaskStateEntered", at(0)),
+        ("ActivityScheduled", at(0)),
+    ]
+    assert [(s.name, s.since) for s in sfn.current_states(ex)] == [("ActivityTask", at(0))]
+    sfn.advance(3600)  # an hour later a worker polls: the task is still there
+    task = sfn.get_activity_task(activityArn=ACTIVITY, workerName="late")
+    sfn.send_task_success(taskToken=task["taskToken"], output='"ok"')
+    described = sfn.describe_execution(executionArn=ex)
+    assert (described["status"], described["stopDate"]) == ("SUCCEEDED", at(3600))
+
+
 def test_an_unpolled_task_times_out_and_is_never_handed_out() -> None:
     sfn, ex = started(TimeoutSeconds=300)
     sfn.run()

@@ -145,10 +145,37 @@ def test_sync_waits_for_the_child_and_returns_its_description_with_json_text() -
 
 
 def test_sync_2_returns_input_and_output_as_json() -> None:
+    """Recorded on AWS (test_callback snapshot, ``startExecution.sync:2``): the same members
+    as ``.sync``, with ``Input`` and ``Output`` as JSON values instead of JSON text."""
     _, ex = run_parent("startExecution.sync:2")
-    assert ex.output["Input"] == {"AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID": f"{EX}parent:p"}
-    assert ex.output["Output"] == {"Arg1": "argument1"}
-    assert ex.output["StopDate"] == MS + 60_000
+    assert ex.output == {
+        "ExecutionArn": f"{EX}child:kid",
+        "Input": {"AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID": f"{EX}parent:p"},
+        "InputDetails": {"Included": True},
+        "Name": "kid",
+        "Output": {"Arg1": "argument1"},
+        "OutputDetails": {"Included": True},
+        "StartDate": MS,
+        "StateMachineArn": f"{SM}child",
+        "Status": "SUCCEEDED",
+        "StopDate": MS + 60_000,
+    }
+    assert events(ex) == [
+        ("ExecutionStarted", at(0)),
+        ("TaskStateEntered", at(0)),
+        ("TaskScheduled", at(0)),
+        ("TaskStarted", at(0)),
+        ("TaskSubmitted", at(0)),
+        ("TaskSucceeded", at(60)),
+        ("TaskStateExited", at(60)),
+        ("ExecutionSucceeded", at(60)),
+    ]
+    succeeded = ex.history[5]["taskSucceededEventDetails"]
+    assert (succeeded["resourceType"], succeeded["resource"]) == (
+        "states",
+        "startExecution.sync:2",
+    )
+    assert json.loads(succeeded["output"]) == ex.output
 
 
 def test_a_failed_child_fails_the_task_with_states_task_failed() -> None:
