@@ -246,7 +246,7 @@ class ExecutionCore:
         last = len(self._history) if previous is None else previous
         history = self._history
         history.add(now, event, last, details)
-        history.listener = history.on_limit = None  # nothing more to tell; no cycle kept
+        history.close()  # nothing more to tell (no cycle kept), columns trimmed
         self._stop = now
         callbacks, self._on_done = self._on_done, None
         for callback in callbacks or ():

@@ -193,12 +193,7 @@ class Frame:
     def enter(self, state: State, data: JSON) -> StateRun:
         rt = self.rt
         now = rt.clock.now()
-        event_id = rt.history.add(
-            now,
-            f"{state.type}StateEntered",
-            self.last,
-            {"name": state.name, "input": Payload(data)},
-        )
+        event_id = rt.history.state_entered(now, state.type, self.last, state.name, data)
         self.last = event_id
         return StateRun(self, state, now, event_id, data)
 
@@ -218,13 +213,19 @@ class Frame:
     def exit(self, run: StateRun, output: JSON, assigned: dict[str, JSON] | None) -> None:
         if output is not run.input:  # a value the state built: AWS's size limit, our depth
             check_state_output(run.state.name, output)
-        details: dict[str, Any] = {"name": run.state.name, "output": Payload(output)}
-        if assigned:
-            texts = self._check_assign(assigned)
-            self.variables.local.update(assigned)
-            details["assignedVariables"] = texts
-            details["assignedVariablesDetails"] = {"truncated": False}
-        self.event(f"{run.state.type}StateExited", details)
+        state = run.state
+        if not assigned:  # the common case: a compact event, no details dict
+            rt = self.rt
+            self.last = rt.history.state_exited(
+                rt.clock.now(), state.type, self.last, state.name, output
+            )
+            return
+        texts = self._check_assign(assigned)
+        self.variables.local.update(assigned)
+        details: dict[str, Any] = {"name": state.name, "output": Payload(output)}
+        details["assignedVariables"] = texts
+        details["assignedVariablesDetails"] = {"truncated": False}
+        self.event(f"{state.type}StateExited", details)
 
     def _check_assign(self, assigned: dict[str, JSON]) -> dict[str, str]:
         """AWS's rules for one Assign: scope and size limits; the values as JSON text."""

@@ -1,12 +1,20 @@
 """Execution history in GetExecutionHistory's shape, with AWS's event names and numbering.
 
-Events are recorded cheaply (payloads kept as values) and rendered to AWS's dict shape, with
-payloads as compact JSON text, only when someone reads them.
+Events are recorded cheaply and rendered to AWS's dict shape, with payloads as compact JSON
+text, only when someone reads them.  A ``History`` keeps its events in columns, not one
+object each: the timestamp, an interned type code and the previous event id in arrays, and
+two slots holding what the details need.  The common kinds keep no details dict: a state
+entered or exited keeps its name and payload value; a Task or Lambda event keeps a ``Shape``
+(its fixed fields, shared by every execution that records the same ones) and its payload.
+Rarer kinds keep the details dict given to ``add``.  ``HistoryEvent`` objects are made only
+when read (and, as each event is recorded, when a ``listener`` is set).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+import sys
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from aslrun._json import JSON, dumps
@@ -21,7 +29,10 @@ __all__ = [
     "HistoryEvent",
     "HistoryLimitReached",
     "Payload",
+    "Shape",
+    "event_from",
     "history_limit_cause",
+    "shape",
 ]
 
 MAX_EVENTS = 25000
@@ -103,7 +114,8 @@ DETAILS_KEY: Mapping[str, str | None] = {
 
 
 class HistoryEvent:
-    """One recorded event; ``as_dict()`` gives GetExecutionHistory's shape."""
+    """One recorded event; ``as_dict()`` gives GetExecutionHistory's shape.  A ``History``
+    makes these when read: it keeps its events in columns."""
 
     __slots__ = ("details", "id", "previous_event_id", "timestamp", "type")
 
@@ -148,6 +160,126 @@ def _render(details: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+# ----------------------------------------------------------------------------------------------
+# Event types, interned as small codes shared by every history
+
+_TYPES: list[str] = []  # code -> event type
+_CODES: dict[str, int] = {}  # event type -> code
+_STATE_KEY: list[str] = []  # code -> "input" (*StateEntered), "output" (*StateExited) or ""
+_ENTERED: dict[str, int] = {}  # state type -> the code of its *StateEntered
+_EXITED: dict[str, int] = {}  # state type -> the code of its *StateExited
+
+
+def _code(type: str) -> int:
+    code = _CODES.get(type)
+    if code is None:
+        code = len(_TYPES)
+        type = sys.intern(type)
+        _TYPES.append(type)
+        _CODES[type] = code
+        entered, exited = type.endswith("StateEntered"), type.endswith("StateExited")
+        _STATE_KEY.append("input" if entered else "output" if exited else "")
+    return code
+
+
+class Shape:
+    """The fixed part of a compact event's details: the type, the fields before and after
+    the one that varies (``key``), and whether that one is a payload (rendered as JSON text
+    with ``*Details``) or a plain value.  Made by ``shape()``, which shares equal ones."""
+
+    __slots__ = ("after", "before", "code", "key", "payload")
+
+    def __init__(
+        self,
+        code: int,
+        before: tuple[tuple[str, Any], ...],
+        key: str,
+        payload: bool,
+        after: tuple[tuple[str, Any], ...],
+    ) -> None:
+        self.code = code
+        self.before = before
+        self.key = key
+        self.payload = payload
+        self.after = after
+
+    def details(self, value: Any) -> dict[str, Any]:
+        """The details dict ``History.add`` would have been given."""
+        out = dict(self.before)
+        out[self.key] = Payload(value) if self.payload else value
+        if self.after:
+            out.update(self.after)
+        return out
+
+
+_SHAPES: dict[tuple[Any, ...], Shape] = {}
+_MAX_SHAPES = 4096  # distinct shapes kept for sharing (a TimeoutSecondsPath may vary them)
+
+
+def shape(
+    type: str,
+    before: tuple[tuple[str, Any], ...],
+    key: str,
+    *,
+    payload: bool = True,
+    after: tuple[tuple[str, Any], ...] = (),
+) -> Shape:
+    """The shared ``Shape`` of events of ``type`` whose details are the fields ``before``,
+    then ``key`` (a ``Payload`` of the value given to ``History.shaped`` when ``payload``, else
+    the value itself), then the fields ``after``.  The fields' values are ``str`` or ``int``
+    (not ``bool`` or ``float``: equal shapes are shared, and ``1 == True == 1.0``)."""
+    k = (type, before, key, payload, after)
+    found = _SHAPES.get(k)
+    if found is None:
+        if len(_SHAPES) >= _MAX_SHAPES:  # the events recorded keep theirs
+            _SHAPES.clear()
+        found = _SHAPES[k] = Shape(_code(type), before, key, payload, after)
+    return found
+
+
+def _compact(type: str, details: dict[str, Any]) -> tuple[Shape, Any] | None:
+    """``details`` as a ``Shape`` and a value, when they hold one ``Payload`` and otherwise
+    text fields; else None.  (Text only: a shared ``Shape`` must not take 1 for True.)"""
+    key: str | None = None
+    value: Any = None
+    before: list[tuple[str, Any]] = []
+    after: list[tuple[str, Any]] = []
+    for k, v in details.items():
+        if v.__class__ is Payload:
+            if key is not None:
+                return None
+            key, value = k, v.value
+        elif v.__class__ is str:
+            (before if key is None else after).append((k, v))
+        else:
+            return None
+    if key is None:
+        return None
+    return shape(type, tuple(before), key, after=tuple(after)), value
+
+
+def _details(code: int, a: Any, b: Any) -> dict[str, Any] | None:
+    """An event's details from its two slots (see ``History``)."""
+    if a.__class__ is str:
+        return {"name": a, _STATE_KEY[code]: Payload(b)}
+    if a.__class__ is Shape:
+        shaped: Shape = a
+        return shaped.details(b)
+    details: dict[str, Any] | None = a
+    return details
+
+
+def event_from(
+    event_id: int, previous: int, timestamp: float, code: int, a: Any, b: Any
+) -> HistoryEvent:
+    """The event ``History._record`` is given: type ``code``, details in slots ``a``, ``b``."""
+    return HistoryEvent(event_id, previous, timestamp, _TYPES[code], _details(code, a, b))
+
+
+# ----------------------------------------------------------------------------------------------
+# The history of one execution
+
+
 class History:
     """The events of one execution, numbered from 1 in the order they happen.
 
@@ -156,52 +288,147 @@ class History:
     ``on_limit`` set (a top-level execution), ``HistoryLimitReached(on_limit)`` unwinds the
     process and the execution fails; without (a Distributed Map child), a ``States.Runtime``
     failure ends the child.  Once refused, later events are dropped silently.
+
+    Columns, one entry per event: ``_times`` (timestamps), ``_meta`` (type code << 32 |
+    previous event id) and two slots per event in ``_slots``: (state name, payload value)
+    for a *StateEntered/*StateExited recorded by ``state_entered``/``state_exited``,
+    (``Shape``, value) for one recorded by ``shaped``, (details dict or None, None) for one
+    recorded by ``add``.  ``listener`` (when set) is given each event as it is recorded.
     """
 
-    __slots__ = ("events", "forgotten", "limit", "listener", "on_limit", "overflowed")
+    __slots__ = (
+        "_meta",
+        "_slots",
+        "_times",
+        "forgotten",
+        "limit",
+        "listener",
+        "on_limit",
+        "overflowed",
+    )
 
     def __init__(self, limit: int = MAX_EVENTS) -> None:
-        self.events: list[HistoryEvent] = []
+        self._times = array("d")
+        self._meta = array("q")
+        self._slots: list[Any] = []
         self.listener: Callable[[HistoryEvent], None] | None = None  # told of each new event
         self.limit = limit
         self.on_limit: Callable[[], None] | None = None
         self.overflowed = False
         self.forgotten = 0  # events dropped by ``forget`` (a service's history retention)
 
+    # -- recording -------------------------------------------------------------------------
+
     def add(
         self, timestamp: float, type: str, previous: int, details: dict[str, Any] | None = None
     ) -> int:
-        """Record an event; return its id."""
-        events = self.events
-        event_id = len(events) + 1
-        if event_id >= self.limit and type not in TERMINAL_EVENTS:
+        """Record an event; return its id.  Details with one ``Payload`` and otherwise
+        plain fields are kept compact, as ``shaped`` keeps them."""
+        if details:
+            compact = _compact(type, details)
+            if compact is not None:
+                return self._record(timestamp, compact[0].code, previous, *compact)
+        return self._record(timestamp, _code(type), previous, details, None)
+
+    def state_entered(
+        self, timestamp: float, state_type: str, previous: int, name: str, value: JSON
+    ) -> int:
+        """Record ``<state_type>StateEntered`` with details ``{"name", "input"}``."""
+        code = _ENTERED.get(state_type)
+        if code is None:
+            code = _ENTERED[state_type] = _code(f"{state_type}StateEntered")
+        return self._record(timestamp, code, previous, name, value)
+
+    def state_exited(
+        self, timestamp: float, state_type: str, previous: int, name: str, value: JSON
+    ) -> int:
+        """Record ``<state_type>StateExited`` with details ``{"name", "output"}``."""
+        code = _EXITED.get(state_type)
+        if code is None:
+            code = _EXITED[state_type] = _code(f"{state_type}StateExited")
+        return self._record(timestamp, code, previous, name, value)
+
+    def shaped(self, timestamp: float, previous: int, shape: Shape, value: Any) -> int:
+        """Record an event of ``shape`` (see ``shape()``) whose varying field is ``value``."""
+        return self._record(timestamp, shape.code, previous, shape, value)
+
+    def _record(self, timestamp: float, code: int, previous: int, a: Any, b: Any) -> int:
+        times = self._times
+        event_id = len(times) + 1
+        if event_id >= self.limit and _TYPES[code] not in TERMINAL_EVENTS:
             return self._overflow()
-        event = HistoryEvent(event_id, previous, timestamp, type, details)
-        events.append(event)
+        times.append(timestamp)
+        self._meta.append(code << 32 | previous)
+        slots = self._slots
+        slots.append(a)
+        slots.append(b)
         if self.listener is not None:
-            self.listener(event)
+            self.listener(event_from(event_id, previous, timestamp, code, a, b))
         return event_id
 
     def _overflow(self) -> int:
         if self.overflowed:  # the execution is ending: what its states still record is dropped
-            return len(self.events)
+            return len(self._times)
         self.overflowed = True
         if self.on_limit is not None:
             raise HistoryLimitReached(self.on_limit)
         raise StatesError("States.Runtime", history_limit_cause(self.limit))
 
+    def load(self, events: Iterable[HistoryEvent]) -> None:
+        """Append events recorded elsewhere (a durable store's), as they are: nobody is told."""
+        for e in events:
+            self._times.append(e.timestamp)
+            self._meta.append(_code(e.type) << 32 | e.previous_event_id)
+            self._slots.append(e.details)
+            self._slots.append(None)
+
+    def close(self) -> None:
+        """The execution has ended: nothing more to tell (no cycle kept), and the columns
+        trimmed to their length."""
+        self.listener = self.on_limit = None
+        self._times = self._times[:]
+        self._meta = self._meta[:]
+        self._slots = self._slots[:]
+
     def forget(self) -> None:
         """Drop the events (they stay counted in ``len``): an ended execution under a
         service's ``history="summary"`` or ``"none"`` retention."""
-        self.forgotten += len(self.events)
-        self.events = []
+        self.forgotten += len(self._times)
+        self._times = array("d")
+        self._meta = array("q")
+        self._slots = []
         self.listener = self.on_limit = None
 
+    # -- reading ---------------------------------------------------------------------------
+
     def __len__(self) -> int:
-        return self.forgotten + len(self.events)
+        return self.forgotten + len(self._times)
+
+    @property
+    def kept(self) -> int:
+        """How many events are kept (``len`` less those forgotten)."""
+        return len(self._times)
+
+    def event(self, index: int) -> HistoryEvent:
+        """The kept event at ``index`` (0 is the first kept; negative counts from the end)."""
+        if index < 0:
+            index += len(self._times)
+        meta = self._meta[index]
+        code = meta >> 32
+        slots = self._slots
+        details = _details(code, slots[2 * index], slots[2 * index + 1])
+        return HistoryEvent(index + 1, meta & 0xFFFFFFFF, self._times[index], _TYPES[code], details)
 
     def __iter__(self) -> Iterator[HistoryEvent]:
-        return iter(self.events)
+        index = 0
+        while index < len(self._times):  # as a list's iterator: events added meanwhile too
+            yield self.event(index)
+            index += 1
+
+    @property
+    def events(self) -> list[HistoryEvent]:
+        """The kept events, made now (a new list each time)."""
+        return [self.event(i) for i in range(len(self._times))]
 
     def as_dicts(self) -> list[dict[str, Any]]:
-        return [e.as_dict() for e in self.events]
+        return [self.event(i).as_dict() for i in range(len(self._times))]

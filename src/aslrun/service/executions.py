@@ -228,18 +228,19 @@ class ExecutionsAPI:
                 f"The history of '{executionArn}' was not kept: the service keeps "
                 f"history={self._s.history_mode!r} (see StepFunctions(history=...))"
             )
-        events = record.execution.events.events
+        history = record.execution.events
+        count = history.kept
         scope = f"{record.execution.arn}|{int(reverseOrder)}"
         start = 0 if nextToken is None else decode_token(nextToken, "GetExecutionHistory", scope)
         if reverseOrder:
-            indices = range(len(events) - 1 - start, max(-1, len(events) - 1 - start - size), -1)
+            indices = range(count - 1 - start, max(-1, count - 1 - start - size), -1)
         else:
-            indices = range(start, min(len(events), start + size))
-        rendered = [events[i].as_dict() for i in indices]
+            indices = range(start, min(count, start + size))
+        rendered = [history.event(i).as_dict() for i in indices]
         if not includeExecutionData:
             rendered = [_without_data(e) for e in rendered]
         out: dict[str, Any] = {"events": rendered}
-        if start + size < len(events):
+        if start + size < count:
             out["nextToken"] = encode_token("GetExecutionHistory", scope, start + size)
         return out
 

@@ -24,7 +24,7 @@ from aslrun.handlers.registry import (
 from aslrun.lang.templates import Scope, apply_input_path
 from aslrun.runtime.frame import Frame, StateRun
 from aslrun.runtime.guarded import run_guarded
-from aslrun.runtime.history import Payload
+from aslrun.runtime.history import Shape, shape
 from aslrun.runtime.invoke import NO_HANDLER, SUCCEEDED, TIMED_OUT, Invocation, Invoke
 from aslrun.runtime.process import Effect, StateGen
 
@@ -160,17 +160,29 @@ class _TaskEvents:
     def scheduled(self) -> None:
         state, params, timeout, heartbeat = self.state, self.params, self.timeout, self.heartbeat
         prefix = self.prefix
-        details: dict[str, Any]
-        if prefix == "Task":
-            details = {**self._resource(), "region": self.frame.rt.region}
-            details["parameters"] = dumps(params)
-        else:
-            details = {"resource": state.resource, "input": Payload(params)}
+        after: tuple[tuple[str, Any], ...] = ()
         if timeout is not None:
-            details["timeoutInSeconds"] = int(timeout)
+            after = (("timeoutInSeconds", int(timeout)),)
         if heartbeat is not None and prefix != "LambdaFunction":
-            details["heartbeatInSeconds"] = int(heartbeat)
-        self.frame.event(f"{prefix}Scheduled", details)
+            after += (("heartbeatInSeconds", int(heartbeat)),)
+        if prefix == "Task":
+            fields = (*self._fields(), ("region", self.frame.rt.region))
+            kind = shape("TaskScheduled", fields, "parameters", payload=False, after=after)
+            self._shaped(kind, dumps(params))
+        else:
+            fields = (("resource", state.resource),)
+            self._shaped(shape(f"{prefix}Scheduled", fields, "input", after=after), params)
+
+    def _fields(self) -> tuple[tuple[str, Any], ...]:
+        """``_resource()`` as a ``Shape``'s fields."""
+        if self.prefix != "Task":
+            return ()
+        return (("resourceType", self.info.resource_type), ("resource", self.info.resource))
+
+    def _shaped(self, kind: Shape, value: JSON) -> None:
+        frame = self.frame
+        rt = frame.rt
+        frame.last = rt.history.shaped(rt.clock.now(), frame.last, kind, value)
 
     def started(self, worker_name: str | None = None) -> None:
         prefix = self.prefix
@@ -183,10 +195,10 @@ class _TaskEvents:
             self.frame.event("TaskStarted", self._resource())
 
     def submitted(self, output: JSON) -> None:
-        self.frame.event("TaskSubmitted", {**self._resource(), "output": Payload(output)})
+        self._shaped(shape("TaskSubmitted", self._fields(), "output"), output)
 
     def succeeded(self, result: JSON) -> None:
-        self.frame.event(f"{self.prefix}Succeeded", {**self._resource(), "output": Payload(result)})
+        self._shaped(shape(f"{self.prefix}Succeeded", self._fields(), "output"), result)
 
     def failed(self, err: StatesError) -> None:
         self.frame.event(f"{self.prefix}Failed", self._error_details(err))

@@ -24,7 +24,7 @@ from typing import Any
 
 from aslrun.errors import HeartbeatTimeout, StatesError
 from aslrun.runtime.clock import Timer, VirtualClock
-from aslrun.runtime.history import History, HistoryEvent
+from aslrun.runtime.history import History, HistoryEvent, event_from
 from aslrun.runtime.invoke import Answer, Invocation, Invoker
 from aslrun.service.durable.db import Writer
 
@@ -100,11 +100,12 @@ class ReplayHistory(History):
     """A history holding the recorded events; ``add`` checks the re-generated ones against
     them (``Divergence`` on a mismatch) until ``cursor`` reaches the end, then appends."""
 
-    __slots__ = ("cursor", "recorded")
+    __slots__ = ("cursor", "expected", "recorded")
 
     def __init__(self, events: list[HistoryEvent], limit: int) -> None:
         super().__init__(limit)
-        self.events = events
+        self.load(events)
+        self.expected = events
         self.recorded = len(events)
         self.cursor = 0
 
@@ -112,15 +113,13 @@ class ReplayHistory(History):
     def replaying(self) -> bool:
         return self.cursor < self.recorded
 
-    def add(
-        self, timestamp: float, type: str, previous: int, details: dict[str, Any] | None = None
-    ) -> int:
+    def _record(self, timestamp: float, code: int, previous: int, a: Any, b: Any) -> int:
         if self.cursor >= self.recorded:
-            return super().add(timestamp, type, previous, details)
-        expected = self.events[self.cursor]
-        got = HistoryEvent(expected.id, previous, timestamp, type, details)
+            return super()._record(timestamp, code, previous, a, b)
+        expected = self.expected[self.cursor]
+        got = event_from(expected.id, previous, timestamp, code, a, b)
         if got.as_dict() != expected.as_dict():
-            raise Divergence(expected.id, expected, type)
+            raise Divergence(expected.id, expected, got.type)
         self.cursor += 1
         return expected.id
 

@@ -142,7 +142,7 @@ def _ended(
     ex.output = None if e["output"] is None else json.loads(e["output"])
     ex.error, ex.cause, ex._stop = e["error"], e["cause"], e["stop"]
     ex.definition = v.machine.definition
-    ex._history.events = events
+    ex._history.load(events)
     return entry
 
 
@@ -187,7 +187,7 @@ def replay_one(
         while history.replaying and clock.step():
             pass
         if history.replaying:  # nothing left to run, yet recorded events remain
-            raise Divergence(history.cursor + 1, history.events[history.cursor], "no event")
+            raise Divergence(history.cursor + 1, history.expected[history.cursor], "no event")
     except Divergence as d:
         _diverged(ex, history, clock, d)
         return
