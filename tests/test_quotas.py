@@ -224,7 +224,12 @@ def test_an_express_execution_times_out_after_five_minutes() -> None:
     ex = aslrun.load(ten_minutes, type="EXPRESS").run({}, clock=_clock())
     assert ex.status == "TIMED_OUT"
     assert ex.stop_date == datetime(2026, 1, 1, 0, 5, tzinfo=timezone.utc)
-    assert ex.history[-1]["type"] == "ExecutionTimedOut"
+    assert [(e["type"], e["timestamp"]) for e in ex.history] == [
+        ("ExecutionStarted", START),
+        ("WaitStateEntered", START),
+        ("ExecutionTimedOut", datetime(2026, 1, 1, 0, 5, tzinfo=timezone.utc)),
+    ]
+    assert ex.history[-1]["executionTimedOutEventDetails"] == {"error": "States.Timeout"}
 
 
 def test_a_handler_that_sleeps_past_the_deadline_is_timed_out_there() -> None:
