@@ -225,9 +225,10 @@ def _lambda_payload(params: JSON) -> JSON:
         return {}
     if isinstance(payload, str):
         try:
-            return json.loads(payload)
+            parsed: JSON = json.loads(payload)
         except ValueError:
             return payload
+        return parsed
     return payload
 
 

@@ -68,7 +68,7 @@ class Template:
     def __init__(
         self,
         raw: JSON,
-        evaluate: Callable[[Any], JSON],
+        evaluate: Callable[[Scope], JSON],
         static: bool,
         inner: Any = None,
         field: str | None = None,
@@ -100,7 +100,11 @@ class Scope:
     __slots__ = ("data", "error_output", "result", "run")
 
     def __init__(
-        self, data: JSON, run: RunInfo, result: Any = None, error_output: Any = None
+        self,
+        data: JSON,
+        run: RunInfo,
+        result: tuple[JSON] | None = None,
+        error_output: dict[str, JSON] | None = None,
     ) -> None:
         self.data = data
         self.run = run

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import random as _random
-from collections.abc import Callable, Generator, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from aslrun._json import JSON, MAX_PAYLOAD_BYTES, dumps
@@ -20,6 +20,7 @@ from aslrun.runtime.limits import check_state_output
 if TYPE_CHECKING:
     from aslrun.runtime.invoke import Invoker, TokenTable
     from aslrun.runtime.maprun import MapRunObserver
+    from aslrun.runtime.process import StateGen
 
 _RETRYING_TYPES = frozenset({"Task", "Parallel", "Map"})
 """The state types whose ``$$.State`` carries ``RetryCount`` (AWS leaves it out elsewhere)."""
@@ -108,9 +109,7 @@ class Runtime:
         role_arn: str,
         start_time: float,
         input: JSON,
-        runners: Mapping[
-            str, Callable[[Any, Frame, JSON], Generator[Any, Any, tuple[str | None, JSON]]]
-        ],
+        runners: Mapping[str, Callable[[Any, Frame, JSON], StateGen]],
     ) -> None:
         self.clock = clock
         self.runners = runners  # the state runners table (injected: it imports this module)
@@ -346,13 +345,17 @@ class StateRun:
         ctx = self._context
         if ctx is None:
             rt = self.frame.rt
+            entered: dict[str, JSON] = {
+                "EnteredTime": format_iso(self.entered),
+                "Name": self.state.name,
+            }
             ctx = {
                 "Execution": rt.context_execution,
                 "StateMachine": rt.context_machine,
-                "State": {"EnteredTime": format_iso(self.entered), "Name": self.state.name},
+                "State": entered,
             }
             if self.state.type in _RETRYING_TYPES:
-                ctx["State"]["RetryCount"] = self.retry_count
+                entered["RetryCount"] = self.retry_count
             if self.task_token is not None:
                 ctx["Task"] = {"Token": self.task_token}
             if self.map_item is not None:

@@ -4,7 +4,7 @@ the part of a Task, Parallel or Map state that can fail."""
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
-from typing import Any
+from typing import Any, cast
 
 from aslrun._json import JSON
 from aslrun.definition.model import (
@@ -58,7 +58,11 @@ def complete(
     """
     if state.jsonata:
         scope = Scope(run.input, run, result=(result,) if has_result else None)
-        assigned = state.assign.evaluate(scope) if state.assign is not None else None
+        # Assign is an object in the definition, so its value is a dict (not checked per state)
+        assigned = cast(
+            "dict[str, JSON] | None",
+            state.assign.evaluate(scope) if state.assign is not None else None,
+        )
         output = state.output.evaluate(scope) if state.output is not None else result
     else:
         assigned = _assign_jsonpath(state.assign, run, result)
@@ -148,7 +152,10 @@ def _catch(frame: Frame, run: StateRun, state: Any, err: StatesError) -> tuple[s
     try:
         if state.jsonata:
             scope = Scope(run.input, run, error_output=error_output)
-            assigned = catcher.assign.evaluate(scope) if catcher.assign is not None else None
+            assigned = cast(
+                "dict[str, JSON] | None",
+                catcher.assign.evaluate(scope) if catcher.assign is not None else None,
+            )
             output = catcher.output.evaluate(scope) if catcher.output is not None else error_output
         else:
             assigned = _assign_jsonpath(catcher.assign, run, error_output)

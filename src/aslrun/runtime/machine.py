@@ -7,9 +7,10 @@ from typing import Any
 
 from aslrun._json import JSON
 from aslrun.runtime.frame import Frame
+from aslrun.runtime.process import Effect
 
 
-def run_machine(frame: Frame, data: JSON) -> Generator[Any, Any, JSON]:
+def run_machine(frame: Frame, data: JSON) -> Generator[Effect, Any, JSON]:
     """Run a (sub-)machine from StartAt to its end; return its output."""
     machine = frame.machine
     states = machine.states

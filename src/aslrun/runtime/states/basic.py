@@ -3,7 +3,7 @@ touches the scheduler."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from aslrun._json import JSON
 from aslrun.definition.model import (
@@ -140,7 +140,9 @@ def _complete_choice(
 ) -> JSON:
     if state.jsonata:
         scope = Scope(run.input, run)
-        assigned = assign.evaluate(scope) if assign is not None else None
+        assigned = cast(
+            "dict[str, JSON] | None", assign.evaluate(scope) if assign is not None else None
+        )
         out = output.evaluate(scope) if output is not None else run.input
     else:
         assigned = _assign_jsonpath(assign, run, effective)

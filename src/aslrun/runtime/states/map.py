@@ -68,7 +68,7 @@ def run_map(state: MapState, frame: Frame, data: JSON) -> StateGen:
 
 def _iterate(
     state: MapState, frame: Frame, run: StateRun, effective: JSON, config: _MapConfig
-) -> Generator[Any, Any, JSON]:
+) -> Generator[Effect, Any, JSON]:
     items = config.items
     distributed = state.mode == "DISTRIBUTED"
     observer = frame.rt.map_runs if distributed else None  # a service lists the children
@@ -109,16 +109,17 @@ def _iterate(
     outcomes = yield from _join(join, handle)
     if len(failures) > tolerated:
         raise _too_many_failures(frame, config, handle, failures[0], distributed)
-    results = [o[0] if o is not None and o[1] is None else None for o in outcomes]
+    results: list[JSON] = [o[0] if o is not None and o[1] is None else None for o in outcomes]
+    output: JSON = results
     if state.result_writer is not None:
         arn = _map_run_arn(frame, state)
-        results = yield from write_results(state, run, effective, results, arn)
+        output = yield from write_results(state, run, effective, results, arn)
     if handle is not None:
         handle.ended("SUCCEEDED")
     if distributed:
         frame.event("MapRunSucceeded")
     frame.event("MapStateSucceeded")
-    return results
+    return output
 
 
 def _too_many_failures(
@@ -142,14 +143,17 @@ def _too_many_failures(
     )
 
 
-def _join(join: Join, handle: MapRunHandle | None) -> Generator[Any, Any, Any]:
+def _join(
+    join: Join, handle: MapRunHandle | None
+) -> Generator[Effect, Any, list[tuple[JSON, StatesError | None] | None]]:
     """Wait for the iterations; a Map Run stopped with its execution is ABORTED."""
     try:
-        return (yield join)
+        outcomes: list[tuple[JSON, StatesError | None] | None] = yield join
     except GeneratorExit:
         if handle is not None:
             handle.ended("ABORTED")
         raise
+    return outcomes
 
 
 def _observe(

@@ -25,7 +25,7 @@ from aslrun.lang.templates import Scope, apply_input_path
 from aslrun.runtime.frame import Frame, StateRun
 from aslrun.runtime.guarded import run_guarded
 from aslrun.runtime.history import Shape, shape
-from aslrun.runtime.invoke import NO_HANDLER, SUCCEEDED, TIMED_OUT, Invocation, Invoke
+from aslrun.runtime.invoke import NO_HANDLER, SUCCEEDED, TIMED_OUT, Answer, Invocation, Invoke
 from aslrun.runtime.process import Effect, StateGen
 
 __all__ = ["run_task"]
@@ -106,7 +106,7 @@ def _invoke(
     )
     if not activity:  # TaskScheduled now, also when nothing serves the resource; an
         invocation.accept()  # activity's ActivityScheduled when the invoker queues it
-    answer = yield Invoke(invocation)
+    answer: Answer = yield Invoke(invocation)
     outcome = answer.outcome
     if outcome == SUCCEEDED:
         events.succeeded(answer.value)
