@@ -7,7 +7,7 @@ import random as _random
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aslrun._json import JSON, dumps
 from aslrun.definition.loader import load_definition
@@ -28,6 +28,9 @@ from aslrun.runtime.history import MAX_EVENTS, History
 from aslrun.runtime.invoke import Invoker
 from aslrun.runtime.limits import check_execution_input
 from aslrun.runtime.progress import RunningState, running_states
+
+if TYPE_CHECKING:
+    from aslrun.testing.inspect import Call
 
 __all__ = ["Execution", "StateMachine", "load", "observe_executions"]
 
@@ -123,7 +126,7 @@ class Execution(ExecutionCore):
 
         return inspect.path(self.history)
 
-    def calls(self, state: str) -> list[Any]:
+    def calls(self, state: str) -> list[Call]:
         """Each invocation of the Task state ``state``: ``Call(input, at, output, error,
         cause, ended)``, each retry attempt and Map iteration its own."""
         from aslrun.testing import inspect  # noqa: PLC0415
@@ -358,7 +361,7 @@ def load(
     state_machine: str | None = None,
     substitutions: Mapping[str, str] | None = None,
     stage: str | None = None,
-    variables: Mapping[str, Any] | None = None,
+    variables: Mapping[str, JSON] | None = None,
     allow_outside: bool = False,
 ) -> StateMachine:
     """Load, validate and compile a definition.

@@ -15,9 +15,9 @@ import stat
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, NoReturn
 
-from aslrun._json import MAX_PAYLOAD_BYTES
+from aslrun._json import JSON, MAX_PAYLOAD_BYTES
 from aslrun.errors import AslrunError
 from aslrun.handlers.modules import collect_handlers, load_handler_module
 from aslrun.runtime.clock import RealClock, VirtualClock
@@ -50,7 +50,7 @@ class _NotJson(ValueError):
     """``NaN``/``Infinity``: Python's reader takes them, JSON (and AWS) does not."""
 
 
-def _refuse_constant(name: str) -> Any:
+def _refuse_constant(name: str) -> NoReturn:
     raise _NotJson(name)
 
 
@@ -91,7 +91,7 @@ def _read_input_file(file: str) -> str:
         raise UsageError(f"{where}: not UTF-8 text (byte {exc.start})") from None
 
 
-def execution_input(text: str | None, file: str | None) -> Any:
+def execution_input(text: str | None, file: str | None) -> JSON:
     """The execution input from ``--input`` or ``--input-file`` (default ``{}``)."""
     if file is not None:
         text = _read_input_file(file)
@@ -101,7 +101,7 @@ def execution_input(text: str | None, file: str | None) -> Any:
     else:
         where = "--input"
     try:
-        return json.loads(text, parse_constant=_refuse_constant)
+        value: JSON = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
         raise UsageError(
             f"{where}: invalid JSON at line {exc.lineno} column {exc.colno} "
@@ -116,6 +116,7 @@ def execution_input(text: str | None, file: str | None) -> Any:
         ) from None
     except ValueError as exc:  # an integer past Python's digit limit for conversions
         raise UsageError(f"{where}: a number is too long to read ({exc})") from None
+    return value
 
 
 def handlers(specs: Sequence[str]) -> dict[str, Handler]:

@@ -14,6 +14,7 @@ import json
 from collections.abc import Sequence
 from typing import Any, Final, TextIO
 
+from aslrun._json import JSON
 from aslrun.definition.loader import list_state_machines, state_machine_keys
 from aslrun.definition.validate import validate
 from aslrun.errors import Diagnostic, LoadError
@@ -119,14 +120,14 @@ def add_var_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def parse_vars(items: Sequence[str]) -> dict[str, Any]:
+def parse_vars(items: Sequence[str]) -> dict[str, JSON]:
     """``--var NAME=VALUE`` items as ``variables=``; raises LoadError on a malformed item."""
-    variables: dict[str, Any] = {}
+    variables: dict[str, JSON] = {}
     for item in items:
         name, sep, value = item.partition("=")
         if not sep or not name:
             raise LoadError(f"--var takes NAME=VALUE, got {item!r}")
-        parsed: Any = value
+        parsed: JSON = value
         if value.lstrip().startswith(("[", "{")):
             try:
                 parsed = json.loads(value)

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from aslrun._json import JSON
 from aslrun.definition.cfn_resources import RESOURCE_ATTRIBUTES, RESOURCE_ATTRIBUTES_NAME_PROPERTY
 from aslrun.errors import Diagnostic, LoadError, format_location
 
@@ -57,7 +58,7 @@ class Env:
     region: str
     account: str
     partition: str = "aws"
-    variables: Mapping[str, Any] = field(default_factory=dict)
+    variables: Mapping[str, JSON] = field(default_factory=dict)
     # Extra resources by logical id -> {"Ref": ..., "Arn": ...} (serverless.yml functions).
     extra: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     source: str | None = None

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, Union
 
-from aslrun._json import deep_copy
+from aslrun._json import JSON, deep_copy
 from aslrun.definition import cloudformation as _cfn
 from aslrun.definition import placeholders as _placeholders
 from aslrun.definition import serverless as _serverless
@@ -105,7 +105,7 @@ class LoadOptions:
     stage: str | None = None
     region: str | None = None
     account: str | None = None
-    variables: Mapping[str, Any] = field(default_factory=dict)
+    variables: Mapping[str, JSON] = field(default_factory=dict)
     allow_outside: bool = False
 
 
@@ -126,7 +126,7 @@ def load_definition(
     substitutions: Mapping[str, str] | None = None,
     stage: str | None = None,
     region: str | None = None,
-    variables: Mapping[str, Any] | None = None,
+    variables: Mapping[str, JSON] | None = None,
     account: str | None = None,
     allow_outside: bool = False,
 ) -> LoadedDefinition:
@@ -173,7 +173,7 @@ def list_state_machines(
     substitutions: Mapping[str, str] | None = None,
     stage: str | None = None,
     region: str | None = None,
-    variables: Mapping[str, Any] | None = None,
+    variables: Mapping[str, JSON] | None = None,
     account: str | None = None,
     allow_outside: bool = False,
 ) -> list[StateMachineEntry]:

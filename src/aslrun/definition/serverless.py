@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
 
+from aslrun._json import JSON
 from aslrun.definition.cloudformation import PLACEHOLDER_PREFIX
 from aslrun.definition.reading import confine, parse_text, read_text
 from aslrun.errors import LoadError, format_location
@@ -64,7 +65,7 @@ class Serverless:
     stage: str
     region: str
     account: str
-    variables: Mapping[str, Any] = field(default_factory=dict)
+    variables: Mapping[str, JSON] = field(default_factory=dict)
     options: Mapping[str, str] = field(default_factory=dict)  # --stage / --region as given
     base_dir: Path = Path()
     source: str | None = None
@@ -84,7 +85,7 @@ def make_context(
     stage: str | None,
     region: str | None,
     account: str | None,
-    variables: Mapping[str, Any],
+    variables: Mapping[str, JSON],
     base_dir: Path,
     source: str | None,
     reads_machine: bool = False,

@@ -7,6 +7,7 @@ import bisect
 import math
 from typing import Any
 
+from aslrun._json import JSON
 from aslrun.api import Execution
 from aslrun.runtime.clock import to_datetime
 from aslrun.service.errors import (
@@ -76,7 +77,7 @@ class ExecutionsAPI:
         self,
         *,
         stateMachineArn: str,
-        input: Any = None,
+        input: JSON = None,
         name: str | None = None,
         traceHeader: str | None = None,
     ) -> dict[str, Any]:
@@ -114,7 +115,7 @@ class ExecutionsAPI:
         self,
         *,
         stateMachineArn: str,
-        input: Any = None,
+        input: JSON = None,
         name: str | None = None,
         traceHeader: str | None = None,
         includedData: str = "ALL_DATA",

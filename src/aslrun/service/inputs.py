@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import NoReturn
 
 from aslrun._json import JSON, dumps
 from aslrun.service.errors import InvalidExecutionInput, validation_error
@@ -27,7 +27,7 @@ def check_text(field: str, value: object, limit: int) -> str | None:
     return value
 
 
-def _reject_constant(name: str) -> Any:
+def _reject_constant(name: str) -> NoReturn:
     raise ValueError(f"Non-standard token '{name}'")
 
 

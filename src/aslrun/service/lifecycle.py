@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
+from aslrun._json import JSON
 from aslrun.api import Execution
 from aslrun.runtime.execution import ExecutionOptions
 from aslrun.runtime.history import HistoryEvent
@@ -16,7 +16,7 @@ __all__ = ["abort", "launch", "listen_to_running"]
 def launch(
     s: ServiceState,
     record: MachineRecord,
-    value: Any,
+    value: JSON,
     text: str,
     name: str,
     trace: str | None,

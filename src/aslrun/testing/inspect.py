@@ -67,7 +67,7 @@ def _details(event: Event) -> Mapping[str, Any]:
     return {}
 
 
-def _json(text: Any) -> JSON:
+def _json(text: object) -> JSON:
     if not isinstance(text, str):
         return None
     try:

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Mapping
-from typing import Any, Final
+from collections.abc import Callable, Mapping
+from typing import Any, Final, NoReturn
 
 from aslrun._json import JSON, dumps
 from aslrun.errors import AslrunError
@@ -43,16 +43,18 @@ _MOCK_ONLY_TYPES = ("Map", "Parallel")
 _MOCK_ONLY_SUFFIXES = (".sync", ".sync:2", ".waitForTaskToken")
 
 
-def _json_arg(name: str, value: Any, code: str = "ValidationException") -> Any:
+def _json_arg(name: str, value: JSON, code: str = "ValidationException") -> JSON:
+    """JSON text parsed, or a value given as it is (copied: the run must not change it)."""
     if isinstance(value, str):
         try:
-            return json.loads(value)
+            parsed: JSON = json.loads(value)
         except ValueError as exc:
             raise TestStateError(code, f"{name}: not valid JSON ({exc})") from None
+        return parsed
     return copy.deepcopy(value)
 
 
-def _pick_state(doc: Any, state_name: str | None) -> tuple[str, dict[str, Any], str | None]:
+def _pick_state(doc: JSON, state_name: str | None) -> tuple[str, dict[str, Any], str | None]:
     """The tested state's name, its definition, and the machine's QueryLanguage."""
     if not isinstance(doc, dict):
         raise TestStateError("InvalidDefinition", "definition: must be a JSON object")
@@ -88,7 +90,7 @@ def _check_request(
     mock: Mapping[str, Any] | None,
     level: str,
     reveal: bool,
-    context: Any,
+    context: JSON,
 ) -> None:
     if level not in INSPECTION_LEVELS:
         raise TestStateError(
@@ -165,14 +167,14 @@ def _validate_mock(state: Mapping[str, Any], mock: Mapping[str, Any]) -> None:
         )
 
 
-def _mock_handler(mock: Mapping[str, Any]) -> Any:
+def _mock_handler(mock: Mapping[str, Any]) -> Callable[[JSON], JSON]:
     from aslrun.errors import StatesError  # noqa: PLC0415
 
     if "errorOutput" in mock:
         err = mock["errorOutput"]
         error, cause = err["error"], err.get("cause")
 
-        def fail(_event: Any) -> Any:
+        def fail(_event: JSON) -> NoReturn:
             raise StatesError(error, cause)
 
         return fail
@@ -213,7 +215,11 @@ def _as_mocked_task(tested: dict[str, Any]) -> None:
 
 
 def _synthetic(
-    name: str, state: dict[str, Any], ql: str | None, variables: Any, mocked: bool
+    name: str,
+    state: dict[str, Any],
+    ql: str | None,
+    variables: dict[str, JSON] | None,
+    mocked: bool,
 ) -> tuple[dict[str, Any], dict[str, str], str | None]:
     """The machine that runs the state once, the stub names back to the real targets, and
     the state's own ``Next``."""
@@ -226,7 +232,7 @@ def _synthetic(
         _as_mocked_task(tested)
     stubs: dict[str, str] = {}
 
-    def stub(target: Any) -> Any:
+    def stub(target: JSON) -> JSON:
         if not isinstance(target, str):
             return target
         alias = target if target != name else f"{target} (next)"
@@ -257,15 +263,15 @@ def _synthetic(
 
 def test_state(
     *,
-    definition: Any,
+    definition: JSON,
     roleArn: str | None = None,
-    input: Any = None,
+    input: JSON = None,
     inspectionLevel: str = "INFO",
     revealSecrets: bool = False,
-    variables: Any = None,
+    variables: JSON = None,
     stateName: str | None = None,
     mock: Mapping[str, Any] | None = None,
-    context: Any = None,
+    context: JSON = None,
     stateConfiguration: Mapping[str, Any] | None = None,
     handlers: ResourceRegistry | Mapping[str, Any] | None = None,
     start: float | None = None,

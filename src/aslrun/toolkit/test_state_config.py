@@ -37,7 +37,7 @@ def _refuse(message: str) -> NoReturn:
     raise TestStateError("ValidationException", message)
 
 
-def given_context(context: Any) -> dict[str, JSON] | None:
+def given_context(context: JSON) -> dict[str, JSON] | None:
     """``context``: JSON text (or the value) of a Context object; its fields stand for the
     engine's (``Execution``, ``State``, ``StateMachine``, ``Task``, ``Map``)."""
     if context is None:
