@@ -9,8 +9,9 @@ do, then answers the same document.  A real clock cannot be moved (400).
 from __future__ import annotations
 
 import json
-from typing import Any, Final
+from typing import Final
 
+from aslrun._json import JSON
 from aslrun.errors import AslrunError
 from aslrun.protocol.dispatch import Dispatcher, Reply, json_reply
 from aslrun.runtime.clock import RealClock, format_iso
@@ -50,7 +51,7 @@ def _move(dispatcher: Dispatcher, body: bytes) -> None:
             "the server runs on the real clock; start it with --clock virtual to move time"
         )
     try:
-        request: Any = json.loads(body) if body.strip() else {}
+        request: JSON = json.loads(body) if body.strip() else {}
     except ValueError as e:
         raise ValueError(f"the request body is not JSON: {e}") from None
     if not isinstance(request, dict) or len(request) != 1:

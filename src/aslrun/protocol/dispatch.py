@@ -32,6 +32,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
+from aslrun._json import JSON
 from aslrun.errors import AslrunError
 from aslrun.protocol.model import ApiModel, Operation, api_model
 from aslrun.protocol.shapes import SerializationException, check_input, encode_output
@@ -64,8 +65,9 @@ class Reply:
     body: bytes
     headers: tuple[tuple[str, str], ...]
 
-    def json(self) -> Any:
-        return json.loads(self.body)
+    def json(self) -> JSON:
+        value: JSON = json.loads(self.body)
+        return value
 
 
 class UnknownOperationException(StepFunctionsError):

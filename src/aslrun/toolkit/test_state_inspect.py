@@ -84,13 +84,13 @@ def inspection_data(
     value: JSON,
     variables: Mapping[str, JSON] | None,
     given: Mapping[str, JSON] | None = None,
-) -> dict[str, Any]:
+) -> dict[str, JSON]:
     """The ``inspectionData`` of a DEBUG answer, each value JSON text as AWS returns it;
     ``given``: the request's Context object fields."""
     from aslrun.runtime.frame import overlay_context  # noqa: PLC0415
 
     got = _recorded(events, name)
-    data: dict[str, Any] = {"input": input_text}
+    data: dict[str, JSON] = {"input": input_text}
     context = overlay_context({"State": {"Name": name}}, given or {})
     info = _Info(dict(variables or {}), context)
     if model.jsonata:
@@ -122,7 +122,7 @@ def _jsonpath_stages(
     got: Mapping[str, Any],
     value: JSON,
     info: _Info,
-    data: dict[str, Any],
+    data: dict[str, JSON],
 ) -> None:
     typ = raw_state.get("Type")
     try:
@@ -157,7 +157,7 @@ def _jsonpath_stages(
 
 
 def _items_path(
-    raw_state: Mapping[str, Any], effective: JSON, info: _Info, data: dict[str, Any]
+    raw_state: Mapping[str, Any], effective: JSON, info: _Info, data: dict[str, JSON]
 ) -> None:
     text = raw_state.get("ItemsPath")
     if not isinstance(text, str):
