@@ -20,12 +20,12 @@ _TEXT: Final = 300  # inputs and causes are cut to this many characters
 _PACKAGE: Final = Path(__file__).resolve().parent.parent
 
 
-def _short(value: Any) -> str:
+def _short(value: object) -> str:
     text = value if isinstance(value, str) else json.dumps(value)
     return text if len(text) <= _TEXT else text[: _TEXT - 3] + "..."
 
 
-def _when(moment: Any) -> str:
+def _when(moment: object) -> str:
     return moment.isoformat() if isinstance(moment, datetime) else str(moment)
 
 
