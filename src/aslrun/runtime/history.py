@@ -242,20 +242,23 @@ def _compact(type: str, details: dict[str, Any]) -> tuple[Shape, Any] | None:
     text fields; else None.  (Text only: a shared ``Shape`` must not take 1 for True.)"""
     key: str | None = None
     value: Any = None
-    before: list[tuple[str, Any]] = []
-    after: list[tuple[str, Any]] = []
+    before: tuple[tuple[str, Any], ...] = ()
+    after: tuple[tuple[str, Any], ...] = ()
     for k, v in details.items():
-        if v.__class__ is Payload:
+        cls = v.__class__
+        if cls is Payload:
             if key is not None:
                 return None
             key, value = k, v.value
-        elif v.__class__ is str:
-            (before if key is None else after).append((k, v))
-        else:
+        elif cls is not str:
             return None
+        elif key is None:
+            before += ((k, v),)
+        else:
+            after += ((k, v),)
     if key is None:
         return None
-    return shape(type, tuple(before), key, after=tuple(after)), value
+    return shape(type, before, key, after=after), value
 
 
 def _details(code: int, a: Any, b: Any) -> dict[str, Any] | None:
@@ -328,7 +331,10 @@ class History:
             compact = _compact(type, details)
             if compact is not None:
                 return self._record(timestamp, compact[0].code, previous, *compact)
-        return self._record(timestamp, _code(type), previous, details, None)
+        code = _CODES.get(type)
+        if code is None:
+            code = _code(type)
+        return self._record(timestamp, code, previous, details, None)
 
     def state_entered(
         self, timestamp: float, state_type: str, previous: int, name: str, value: JSON
@@ -337,7 +343,16 @@ class History:
         code = _ENTERED.get(state_type)
         if code is None:
             code = _ENTERED[state_type] = _code(f"{state_type}StateEntered")
-        return self._record(timestamp, code, previous, name, value)
+        times = self._times
+        event_id = len(times) + 1
+        if event_id >= self.limit or self.listener is not None or not self._inline:
+            return self._record(timestamp, code, previous, name, value)
+        times.append(timestamp)  # _record's work, inline: this is the commonest event
+        self._meta.append(code << 32 | previous)
+        slots = self._slots
+        slots.append(name)
+        slots.append(value)
+        return event_id
 
     def state_exited(
         self, timestamp: float, state_type: str, previous: int, name: str, value: JSON
@@ -346,11 +361,23 @@ class History:
         code = _EXITED.get(state_type)
         if code is None:
             code = _EXITED[state_type] = _code(f"{state_type}StateExited")
-        return self._record(timestamp, code, previous, name, value)
+        times = self._times
+        event_id = len(times) + 1
+        if event_id >= self.limit or self.listener is not None or not self._inline:
+            return self._record(timestamp, code, previous, name, value)
+        times.append(timestamp)
+        self._meta.append(code << 32 | previous)
+        slots = self._slots
+        slots.append(name)
+        slots.append(value)
+        return event_id
 
     def shaped(self, timestamp: float, previous: int, shape: Shape, value: Any) -> int:
         """Record an event of ``shape`` (see ``shape()``) whose varying field is ``value``."""
         return self._record(timestamp, shape.code, previous, shape, value)
+
+    _inline = True
+    """False in a subclass whose ``_record`` must see every event (durable replay)."""
 
     def _record(self, timestamp: float, code: int, previous: int, a: Any, b: Any) -> int:
         times = self._times

@@ -101,6 +101,7 @@ class ReplayHistory(History):
     them (``Divergence`` on a mismatch) until ``cursor`` reaches the end, then appends."""
 
     __slots__ = ("cursor", "expected", "recorded")
+    _inline = False  # every event through _record, which checks it
 
     def __init__(self, events: list[HistoryEvent], limit: int) -> None:
         super().__init__(limit)
