@@ -122,10 +122,13 @@ class ReplayHistory(History):
         if got.as_dict() != expected.as_dict():
             raise Divergence(expected.id, expected, got.type)
         self.cursor += 1
+        if self.cursor == self.recorded:  # replayed: the recorded events are in the columns
+            self.expected = []
         return expected.id
 
     def stop_replay(self) -> None:
         self.cursor = self.recorded
+        self.expected = []
 
 
 @dataclass(slots=True)
