@@ -140,16 +140,17 @@ def test_add_keeps_details_it_cannot_compact_as_given() -> None:
     nested = {"name": "P", "output": Payload(1), "assignedVariables": {"x": "1"}}
     two = {"input": Payload(1), "output": Payload(2)}
     number = {"input": Payload(1), "timeoutInSeconds": 5}
-    for details in (nested, two, number):
+    flag = {"name": "M", "index": True}
+    for details in (nested, two, number, flag):
         h.add(0.0, "TaskStarted", 0, details)
     h.add(0.0, "LambdaFunctionStarted", 0)
     h.add(0.0, "ActivityStarted", 0, {})
     got = [e.details for e in h]
-    assert got[0] is nested and got[1] is two and got[2] is number
-    assert got[3] is None
-    assert got[4] == {}
-    assert h.as_dicts()[4]["activityStartedEventDetails"] == {}
-    assert "lambdaFunctionStartedEventDetails" not in h.as_dicts()[3]
+    assert got[0] is nested and got[1] is two and got[2] is number and got[3] is flag
+    assert got[4] is None
+    assert got[5] == {}
+    assert h.as_dicts()[5]["activityStartedEventDetails"] == {}
+    assert "lambdaFunctionStartedEventDetails" not in h.as_dicts()[4]
 
 
 def test_add_compacts_one_payload_with_text_fields() -> None:
@@ -165,6 +166,25 @@ def test_add_compacts_one_payload_with_text_fields() -> None:
         "output": '"done"',
         "outputDetails": {"truncated": False},
     }
+
+
+def test_add_compacts_a_map_iteration_and_its_index() -> None:
+    """mapIterationStartedEventDetails: {name, index} (AWS API reference,
+    MapIterationEventDetails)."""
+    h = History()
+    h.add(0.0, "MapStateStarted", 0, {"length": 2})
+    for i in range(2):
+        h.add(0.0, "MapIterationStarted", 1, {"name": "M", "index": i})
+        h.add(0.0, "MapIterationSucceeded", 2, {"name": "M", "index": i})
+    rendered = h.as_dicts()
+    assert rendered[0]["mapStateStartedEventDetails"] == {"length": 2}
+    assert [r.get("mapIterationStartedEventDetails") for r in rendered[1::2]] == [
+        {"name": "M", "index": 0},
+        {"name": "M", "index": 1},
+    ]
+    assert rendered[4]["mapIterationSucceededEventDetails"] == {"name": "M", "index": 1}
+    assert type(h.event(3).details["index"]) is int  # type: ignore[index]
+    assert rendered == _reference(h)
 
 
 def test_listener_gets_each_event_as_it_is_read_later() -> None:

@@ -238,27 +238,31 @@ def shape(
 
 
 def _compact(type: str, details: dict[str, Any]) -> tuple[Shape, Any] | None:
-    """``details`` as a ``Shape`` and a value, when they hold one ``Payload`` and otherwise
-    text fields; else None.  (Text only: a shared ``Shape`` must not take 1 for True.)"""
+    """``details`` as a ``Shape`` and a value, when they hold one ``Payload`` or one ``int``
+    (a Map iteration's index) and otherwise text fields; else None.  (The shared fields are
+    text only: a shared ``Shape`` must not take 1 for True.)"""
     key: str | None = None
     value: Any = None
+    payload = False
     before: tuple[tuple[str, Any], ...] = ()
     after: tuple[tuple[str, Any], ...] = ()
     for k, v in details.items():
         cls = v.__class__
-        if cls is Payload:
+        if cls is str:
+            if key is None:
+                before += ((k, v),)
+            else:
+                after += ((k, v),)
+        elif cls is Payload or cls is int:
             if key is not None:
                 return None
-            key, value = k, v.value
-        elif cls is not str:
-            return None
-        elif key is None:
-            before += ((k, v),)
+            key, payload = k, cls is Payload
+            value = v.value if payload else v
         else:
-            after += ((k, v),)
+            return None
     if key is None:
         return None
-    return shape(type, before, key, after=after), value
+    return shape(type, before, key, payload=payload, after=after), value
 
 
 def _details(code: int, a: Any, b: Any) -> dict[str, Any] | None:
@@ -325,8 +329,8 @@ class History:
     def add(
         self, timestamp: float, type: str, previous: int, details: dict[str, Any] | None = None
     ) -> int:
-        """Record an event; return its id.  Details with one ``Payload`` and otherwise
-        plain fields are kept compact, as ``shaped`` keeps them."""
+        """Record an event; return its id.  Details with one ``Payload`` or ``int`` and
+        otherwise text fields are kept compact, as ``shaped`` keeps them."""
         if details:
             compact = _compact(type, details)
             if compact is not None:
