@@ -21,7 +21,7 @@ import os
 import re
 import traceback
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Final, Protocol
@@ -67,14 +67,15 @@ class ResourceInfo:
     resource: str  # taskScheduledEventDetails.resource ("invoke", "getObject.sync" ...)
     function_name: str | None = None
     pattern: str = ""  # "", ".sync", ".sync:2", ".waitForTaskToken"
+    is_lambda_invoke: bool = field(init=False)  # arn:aws:states:::lambda:invoke[...]
 
-    @property
-    def is_lambda_invoke(self) -> bool:
-        return (
+    def __post_init__(self) -> None:
+        lambda_invoke = (
             self.kind == "service"
             and self.resource_type == "lambda"
             and self.resource.startswith("invoke")
         )
+        object.__setattr__(self, "is_lambda_invoke", lambda_invoke)
 
 
 def describe_resource(resource: str) -> ResourceInfo:

@@ -14,7 +14,6 @@ both for a written operand and for the value compared.
 from __future__ import annotations
 
 import re
-from calendar import timegm
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -29,6 +28,7 @@ __all__ = [
     "Operand",
     "Operator",
     "OperatorSpec",
+    "epoch_seconds",
     "instant",
     "is_number",
     "operand_ok",
@@ -60,34 +60,67 @@ def parse_timestamp(text: str) -> datetime | None:
     return None if parsed is None else parsed[0]
 
 
-def _parse(text: object) -> tuple[datetime, Decimal] | None:
-    """(aware datetime, exact POSIX instant in seconds) or None."""
-    if not isinstance(text, str):
-        return None
+def _fields(text: object) -> tuple[datetime, str, int] | None:
+    """(the naive date and time, fraction digits, offset minutes) of a valid timestamp, or
+    None."""
+    if type(text) is not str:
+        return None if not isinstance(text, str) else _fields(str(text))
     m = _TIMESTAMP.fullmatch(text)
     if m is None:
         return None
-    year, month, day, hour, minute, second = (int(g) for g in m.group(1, 2, 3, 4, 5, 6))
-    fraction = m.group(7) or ""
     offset_minutes = 0
-    if m.group(8) != "Z":
-        offset_hours, offset_mins = int(m.group(10)), int(m.group(11))
+    if m[8] != "Z":
+        offset_mins = int(m[11])
         if offset_mins > 59:
             return None
-        offset_minutes = offset_hours * 60 + offset_mins
+        offset_minutes = int(m[10]) * 60 + offset_mins
         if offset_minutes > _MAX_OFFSET_MINUTES:
             return None
-        if m.group(9) == "-":
+        if m[9] == "-":
             offset_minutes = -offset_minutes
     try:
-        zone = timezone(timedelta(minutes=offset_minutes))
-        micro = int((fraction + "000000")[:6])
-        value = datetime(year, month, day, hour, minute, second, micro, tzinfo=zone)
+        naive = datetime(int(m[1]), int(m[2]), int(m[3]), int(m[4]), int(m[5]), int(m[6]))
     except ValueError:  # month 13, February 30, hour 24, second 60 ...
         return None
-    whole = timegm((year, month, day, hour, minute, second)) - offset_minutes * 60
+    return naive, m[7] or "", offset_minutes
+
+
+def _whole_seconds(naive: datetime, offset_minutes: int) -> int:
+    days = naive.toordinal() - _EPOCH_ORDINAL
+    clock = naive.hour * 3600 + naive.minute * 60 + naive.second
+    return days * 86400 + clock - offset_minutes * 60
+
+
+_EPOCH_ORDINAL: Final = datetime(1970, 1, 1).toordinal()
+
+
+def _parse(text: object) -> tuple[datetime, Decimal] | None:
+    """(aware datetime, exact POSIX instant in seconds) or None."""
+    fields = _fields(text)
+    if fields is None:
+        return None
+    naive, fraction, offset_minutes = fields
+    zone = timezone(timedelta(minutes=offset_minutes))
+    micro = int((fraction + "000000")[:6])
+    value = naive.replace(microsecond=micro, tzinfo=zone)
+    whole = _whole_seconds(naive, offset_minutes)
     instant = Decimal(whole) + (Decimal("0." + fraction) if fraction else Decimal(0))
     return value, instant
+
+
+def epoch_seconds(text: object) -> float | None:
+    """Epoch seconds of a timestamp as AWS accepts it (what ``parse_timestamp(text)
+    .timestamp()`` gives, to the last bit), or None.  A Wait's TimestampPath reads one per
+    execution: no ``datetime`` with a zone and no ``Decimal`` are made."""
+    fields = _fields(text)
+    if fields is None:
+        return None
+    naive, fraction, offset_minutes = fields
+    whole = _whole_seconds(naive, offset_minutes)
+    if not fraction:
+        return float(whole)
+    micro = int((fraction + "000000")[:6])
+    return (whole * 1_000_000 + micro) / 1_000_000  # exact division, as total_seconds()
 
 
 def instant(value: JSON) -> Decimal | None:

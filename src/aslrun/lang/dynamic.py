@@ -19,7 +19,7 @@ from typing import Any, Final, Literal, TypeAlias
 
 from aslrun._json import JSON, dumps
 from aslrun.errors import StateFailure
-from aslrun.lang.choice_operators import parse_timestamp
+from aslrun.lang.choice_operators import epoch_seconds
 from aslrun.lang.paths import Path
 from aslrun.lang.templates import Scope, Template, evaluate_typed, resolve_field
 
@@ -31,14 +31,6 @@ seconds), ``positive`` Task timeout/heartbeat seconds, ``integer`` MaxConcurrenc
 ``count`` ToleratedFailureCount, ``percentage`` ToleratedFailurePercentage."""
 
 Number: TypeAlias = int | float
-
-
-def epoch_seconds(text: object) -> float | None:
-    """Epoch seconds of an RFC 3339 timestamp as AWS accepts it, or None."""
-    if not isinstance(text, str):
-        return None
-    parsed = parse_timestamp(text)
-    return None if parsed is None else parsed.timestamp()
 
 
 @dataclass(frozen=True, slots=True)

@@ -286,7 +286,7 @@ def launch(
         runners=RUNNERS,
     )
     if options.sync:  # AWS's synchronous Express executions carry no RedriveCount
-        del rt.context_execution["RedriveCount"]
+        rt.redrive_count = False
     details = {"input": Payload(execution.input), "roleArn": identity.role_arn}
     history.add(start, "ExecutionStarted", 0, details)
     # AWS records the first state entered with previousEventId 0, not 1 (recorded: the

@@ -122,18 +122,16 @@ class Runtime:
         self._seed = seed
         self._random: _random.Random | None = None
         self.execution_arn = execution_arn
+        self.execution_name = execution_name
+        self.machine_arn = machine_arn
+        self.machine_name = machine_name
+        self.role_arn = role_arn
         self.region = region
         self.account = account
-        self.start_iso = format_iso(start_time)
-        self.context_execution: dict[str, JSON] = {
-            "Id": execution_arn,
-            "Input": input,
-            "StartTime": self.start_iso,
-            "Name": execution_name,
-            "RoleArn": role_arn,
-            "RedriveCount": 0,
-        }
-        self.context_machine: dict[str, JSON] = {"Id": machine_arn, "Name": machine_name}
+        self.start_time = start_time
+        self.input = input
+        self.redrive_count = True  # False: StartSyncExecution (no Execution.RedriveCount)
+        self._context_execution: dict[str, JSON] | None = None
         # TestState's ``context``: its fields stand for the engine's in every Context object.
         self.context_given: Mapping[str, JSON] | None = None
         self.children: list[History] = []
@@ -144,6 +142,27 @@ class Runtime:
         self.map_runs: MapRunObserver | None = None  # a service's view of Distributed Maps
         self.variable_bytes = 0  # the size of every variable's current value, all scopes
         self.variable_sizes: dict[tuple[int, str], int] = {}
+
+    @property
+    def context_execution(self) -> dict[str, JSON]:
+        """``$$.Execution`` (made on first use: most executions never read it)."""
+        ctx = self._context_execution
+        if ctx is None:
+            ctx = self._context_execution = {
+                "Id": self.execution_arn,
+                "Input": self.input,
+                "StartTime": format_iso(self.start_time),
+                "Name": self.execution_name,
+                "RoleArn": self.role_arn,
+            }
+            if self.redrive_count:
+                ctx["RedriveCount"] = 0
+        return ctx
+
+    @property
+    def context_machine(self) -> dict[str, JSON]:
+        """``$$.StateMachine``."""
+        return {"Id": self.machine_arn, "Name": self.machine_name}
 
     @property
     def random(self) -> _random.Random:

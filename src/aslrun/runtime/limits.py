@@ -57,30 +57,63 @@ def check_state_output(name: str, value: JSON) -> None:
     """Fail the state ``name`` whose output is over 256 KiB (``States.DataLimitExceeded``,
     as AWS) or nests deeper than ``MAX_DEPTH`` (``States.Runtime``, aslrun's own limit).
 
-    Runs on most states, so the common case is one short loop: an object of strings, small
-    integers, booleans and nulls is bounded without encoding it.  Anything else is walked
-    (depth) and measured by the C encoder.
+    Runs on most states, so the common case (a small value) is one short walk that bounds
+    the size without encoding it; anything else is walked for depth and measured by the C
+    encoder.
     """
-    if type(value) is dict:
-        chars = 0
-        try:
-            for key, member in value.items():
-                kind = type(member)
-                if kind is int:
-                    if not -_SMALL_INT < member < _SMALL_INT:
-                        break
-                elif kind is str:
-                    chars += len(member)
-                elif kind is not bool and member is not None:
-                    break
-                chars += len(key)
-            else:
-                # six bytes a character at most (\uXXXX); 26 for quotes, separators, a number
-                if 6 * chars + 26 * len(value) + 2 <= MAX_PAYLOAD_BYTES:
-                    return
-        except TypeError:  # a key that is not a string
-            pass
+    if 0 <= _small_bound(value) <= MAX_PAYLOAD_BYTES:
+        return
     _check_built_value(name, value)
+
+
+_NODE_BUDGET = 512
+"""Members the short walk visits before it leaves a value to the exact check."""
+
+
+def _small_bound(value: JSON) -> int:
+    """At most how many UTF-8 bytes ``value``'s JSON text takes, when it is small (at most
+    ``_NODE_BUDGET`` members, less than ``MAX_DEPTH`` deep, JSON scalars bounded below);
+    -1 otherwise."""
+    kind = type(value)
+    if kind is not dict and kind is not list:
+        bound = _scalar_bound(value)
+        return -1 if bound is None else bound
+    total = 0
+    nodes = 0
+    stack: list[tuple[JSON, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth >= MAX_DEPTH:
+            return -1
+        nodes += len(node)
+        if nodes > _NODE_BUDGET:
+            return -1
+        if type(node) is dict:
+            members = node.values()
+            for key in node:
+                if type(key) is not str:
+                    return -1
+                total += 6 * len(key) + 4  # "key": and a comma
+        else:
+            members = node
+        total += len(node) + 2
+        for member in members:
+            kind = type(member)
+            if kind is str:
+                total += 6 * len(member) + 2  # \uXXXX is the longest form of one character
+            elif kind is dict or kind is list:
+                stack.append((member, depth + 1))
+            elif kind is int:
+                if not -_SMALL_INT < member < _SMALL_INT:
+                    return -1
+                total += 20
+            elif kind is bool or member is None:
+                total += 5
+            elif kind is float and member - member == 0:  # NaN and Infinity are not JSON
+                total += 24
+            else:
+                return -1
+    return total
 
 
 def _check_built_value(name: str, value: JSON) -> None:

@@ -45,6 +45,9 @@ def _check_role(role_arn: object) -> str:
 
 def machine_record(s: ServiceState, arn: object, field: str = "stateMachineArn") -> MachineRecord:
     """The state machine an ARN names (``StateMachineDoesNotExist`` if none)."""
+    record = s.machines.get(arn) if type(arn) is str else None
+    if record is not None and record.status != "DELETING":
+        return record  # a machine's own ARN: valid, and nothing to purge for it
     parse_arn(arn, field, "stateMachine")
     assert isinstance(arn, str)
     _purge_deleted(s)

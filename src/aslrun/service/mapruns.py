@@ -49,7 +49,7 @@ class MapRunRecord:
         self.seq = next(s.seq)
         self.arn = arn
         self.execution_arn = rt.execution_arn
-        machine = str(rt.context_machine["Name"])
+        machine = rt.machine_name
         self.machine_arn = f"arn:aws:states:{rt.region}:{rt.account}:stateMachine:{machine}/{label}"
         self.prefix = f"arn:aws:states:{rt.region}:{rt.account}:execution:{machine}/{label}"
         self.start = rt.clock.now()

@@ -172,8 +172,8 @@ def _observe(
 
 def _map_run_arn(frame: Frame, state: MapState) -> str:
     rt = frame.rt
-    name = rt.context_execution["Name"]
-    machine = rt.context_machine["Name"]
+    name = rt.execution_name
+    machine = rt.machine_name
     label = state.label or state.name
     return f"arn:aws:states:{rt.region}:{rt.account}:mapRun:{machine}/{label}:{name}"
 
