@@ -64,16 +64,21 @@ def complete(
             state.assign.evaluate(scope) if state.assign is not None else None,
         )
         output = state.output.evaluate(scope) if state.output is not None else result
-    else:
-        assigned = _assign_jsonpath(state.assign, run, result)
-        output = apply_result_path(result_path, run.input, result) if has_result else result
-        output = apply_output_path(state.output_path, output, run)
+    else:  # (the None checks inline: this runs on every JSONPath state)
+        assign = state.assign
+        assigned = None if assign is None else _assign_jsonpath(assign, run, result)
+        if has_result:
+            output = result if result_path is None else apply_result_path(result_path, run.input, result)
+        else:
+            output = result
+        if state.output_path is not None:
+            output = apply_output_path(state.output_path, output, run)
     frame.exit(run, output, assigned)
     return output
 
 
 def _effective_input(state: State, run: StateRun, data: JSON) -> JSON:
-    if state.jsonata:
+    if state.jsonata or state.input_path is None:
         return data
     return apply_input_path(state.input_path, data, run)
 

@@ -11,6 +11,8 @@ stack.
 
 from __future__ import annotations
 
+from typing import Any
+
 from aslrun._json import (
     JSON,
     MAX_DEPTH,
@@ -23,7 +25,12 @@ from aslrun._json import (
 )
 from aslrun.errors import InvalidExecutionInput, StateFailure, StatesError
 
-__all__ = ["check_execution_input", "check_state_output", "data_limit_exceeded"]
+__all__ = [
+    "check_execution_input",
+    "check_state_output",
+    "data_limit_exceeded",
+    "small_bound",
+]
 
 
 def check_execution_input(value: JSON) -> None:
@@ -61,7 +68,7 @@ def check_state_output(name: str, value: JSON) -> None:
     the size without encoding it; anything else is walked for depth and measured by the C
     encoder.
     """
-    if 0 <= _small_bound(value) <= MAX_PAYLOAD_BYTES:
+    if 0 <= small_bound(value) <= MAX_PAYLOAD_BYTES:
         return
     _check_built_value(name, value)
 
@@ -70,24 +77,23 @@ _NODE_BUDGET = 512
 """Members the short walk visits before it leaves a value to the exact check."""
 
 
-def _small_bound(value: JSON) -> int:
+def small_bound(value: JSON) -> int:
     """At most how many UTF-8 bytes ``value``'s JSON text takes, when it is small (at most
     ``_NODE_BUDGET`` members, less than ``MAX_DEPTH`` deep, JSON scalars bounded below);
-    -1 otherwise."""
+    -1 otherwise.  Nested containers wait on a stack made only when there is one."""
     kind = type(value)
     if kind is not dict and kind is not list:
         bound = _scalar_bound(value)
         return -1 if bound is None else bound
-    total = 0
-    nodes = 0
-    stack: list[tuple[JSON, int]] = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth >= MAX_DEPTH:
-            return -1
+    node: Any = value
+    depth = 1
+    total = nodes = 0
+    stack: list[tuple[Any, int]] | None = None
+    while True:
         nodes += len(node)
-        if nodes > _NODE_BUDGET:
+        if nodes > _NODE_BUDGET or depth >= MAX_DEPTH:
             return -1
+        total += len(node) + 2
         if type(node) is dict:
             members = node.values()
             for key in node:
@@ -96,12 +102,13 @@ def _small_bound(value: JSON) -> int:
                 total += 6 * len(key) + 4  # "key": and a comma
         else:
             members = node
-        total += len(node) + 2
         for member in members:
             kind = type(member)
             if kind is str:
                 total += 6 * len(member) + 2  # \uXXXX is the longest form of one character
             elif kind is dict or kind is list:
+                if stack is None:
+                    stack = []
                 stack.append((member, depth + 1))
             elif kind is int:
                 if not -_SMALL_INT < member < _SMALL_INT:
@@ -113,7 +120,9 @@ def _small_bound(value: JSON) -> int:
                 total += 24
             else:
                 return -1
-    return total
+        if not stack:
+            return total
+        node, depth = stack.pop()
 
 
 def _check_built_value(name: str, value: JSON) -> None:

@@ -34,7 +34,8 @@ def run_pass(state: PassState, frame: Frame, data: JSON) -> StateGen:
         if state.jsonata:
             out = complete(frame, run, state, data, has_result=False)
         else:
-            effective = apply_input_path(state.input_path, data, run)
+            path = state.input_path
+            effective = data if path is None else apply_input_path(path, data, run)
             if state.has_result:
                 if state.result_too_large:
                     raise StatesError(

@@ -60,7 +60,8 @@ def _prepare(
             state.parameters.evaluate(Scope(data, run)) if state.parameters is not None else data
         )
     else:
-        effective = apply_input_path(state.input_path, data, run)
+        path = state.input_path
+        effective = data if path is None else apply_input_path(path, data, run)
         params = (
             state.parameters.evaluate(Scope(effective, run))
             if state.parameters is not None
