@@ -301,7 +301,12 @@ def nesting_depth(value: JSON, limit: int = MAX_DEPTH) -> int:
         below: list[Any] = []
         for node in level:
             for child in node.values() if isinstance(node, dict) else node:
-                if isinstance(child, (dict, list, tuple)):
+                kind = type(child)  # plain types by identity: this runs on big outputs
+                if kind is dict or kind is list:
+                    below.append(child)
+                elif kind is str or kind is int or kind is bool or kind is float or child is None:
+                    continue
+                elif isinstance(child, (dict, list, tuple)):
                     below.append(child)
         level = below
     return depth

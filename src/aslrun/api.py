@@ -212,9 +212,12 @@ class StateMachine:
         """
         _check_handlers(handlers)
         check_max_events(max_events)
-        registry = (
-            handlers if isinstance(handlers, ResourceRegistry) else ResourceRegistry(handlers)
-        )
+        if handlers is None:
+            registry = _NO_HANDLERS  # nothing registered: one shared empty registry
+        elif isinstance(handlers, ResourceRegistry):
+            registry = handlers
+        else:
+            registry = ResourceRegistry(handlers)
         options = ExecutionOptions(
             seed=seed,
             freeze_time=freeze_time,
@@ -332,6 +335,10 @@ class StateMachine:
         while not execution.done and clock.step():
             pass
         return execution
+
+
+_NO_HANDLERS = ResourceRegistry()
+"""The registry of a run given no handlers (it holds nothing an execution could change)."""
 
 
 def check_max_events(max_events: object) -> None:

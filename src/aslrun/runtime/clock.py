@@ -118,8 +118,10 @@ class VirtualClock:
 
         An ``at`` past ``MAX_TIME`` (or NaN) is never reached: see ``at_horizon``.
         """
-        timer = Timer(math.inf if math.isnan(at) else max(at, self._now), callback)
-        heapq.heappush(self._queue, (timer.at, next(self._seq), timer))
+        if not at >= self._now:  # earlier than now, or NaN
+            at = math.inf if math.isnan(at) else self._now
+        timer = Timer(at, callback)
+        heapq.heappush(self._queue, (at, next(self._seq), timer))
         return timer
 
     def at_horizon(self, callback: Callable[[], None]) -> Timer:
@@ -149,17 +151,17 @@ class VirtualClock:
     def step(self) -> bool:
         """Run the next due callback; False when nothing is scheduled."""
         queue = self._queue
+        pop = heapq.heappop
         while queue:
             at, _, timer = queue[0]
             if timer.cancelled:
-                heapq.heappop(queue)
+                pop(queue)
                 continue
             if at > MAX_TIME:
                 return self._reach_horizon()
-            if not self._wait_until(at) or not queue or queue[0][2] is not timer:
-                continue  # woken (or another thread ran it): look at the queue again
-            heapq.heappop(queue)
-            self._now = max(self._now, at)
+            pop(queue)
+            if at > self._now:  # noqa: PLR1730 (max() is a call, and this runs every step)
+                self._now = at
             timer.callback()
             return True
         return False
@@ -182,28 +184,32 @@ class VirtualClock:
     def run(self, until: datetime | str | float | None = None) -> None:
         """Run callbacks in order until none is left (or the next is after ``until``: epoch
         seconds, a datetime (naive = UTC) or an ISO 8601 string)."""
-        if until is not None:
-            until = _to_epoch(until)
-        while True:
-            due = self.next_due()
-            if due is None or (until is not None and due > until):
-                if until is None or until <= self._now or self._wait_until(min(until, MAX_TIME)):
-                    break
-                continue  # woken before ``until``: something may have been scheduled
-            if not self.step():
+        end = math.inf if until is None else _to_epoch(until)
+        queue = self._queue
+        pop = heapq.heappop
+        while queue:
+            at, _, timer = queue[0]
+            if timer.cancelled:
+                pop(queue)
+                continue
+            if at > end:
                 break
-        if until is not None and until > self._now:
-            self._now = min(until, MAX_TIME)
+            if at > MAX_TIME:
+                if not self._reach_horizon():
+                    break
+                continue
+            pop(queue)
+            if at > self._now:  # noqa: PLR1730 (max() is a call, and this runs every step)
+                self._now = at
+            timer.callback()
+        if until is not None and end > self._now:
+            self._now = min(end, MAX_TIME)
 
     def advance(self, seconds: float | timedelta) -> None:
         """Move time forward by ``seconds`` (or a timedelta), running what falls due on the way."""
         if isinstance(seconds, timedelta):
             seconds = seconds.total_seconds()
         self.run(until=self._now + seconds)
-
-    def _wait_until(self, at: float) -> bool:
-        """Wait for ``at``; False when woken before it.  Virtual time does not wait."""
-        return True
 
 
 class RealClock(VirtualClock):
@@ -223,6 +229,40 @@ class RealClock(VirtualClock):
     def now(self) -> float:
         self._now = max(self._now, _time.time())
         return self._now
+
+    def step(self) -> bool:
+        """Run the next due callback; False when nothing is scheduled."""
+        queue = self._queue
+        while queue:
+            at, _, timer = queue[0]
+            if timer.cancelled:
+                heapq.heappop(queue)
+                continue
+            if at > MAX_TIME:
+                return self._reach_horizon()
+            if not self._wait_until(at) or not queue or queue[0][2] is not timer:
+                continue  # woken (or another thread ran it): look at the queue again
+            heapq.heappop(queue)
+            self._now = max(self._now, at)
+            timer.callback()
+            return True
+        return False
+
+    def run(self, until: datetime | str | float | None = None) -> None:
+        """Run callbacks in order until none is left (or the next is after ``until``: epoch
+        seconds, a datetime (naive = UTC) or an ISO 8601 string)."""
+        if until is not None:
+            until = _to_epoch(until)
+        while True:
+            due = self.next_due()
+            if due is None or (until is not None and due > until):
+                if until is None or until <= self._now or self._wait_until(min(until, MAX_TIME)):
+                    break
+                continue  # woken before ``until``: something may have been scheduled
+            if not self.step():
+                break
+        if until is not None and until > self._now:
+            self._now = min(until, MAX_TIME)
 
     def schedule(self, at: float, callback: Callable[[], None]) -> Timer:
         timer = super().schedule(at, callback)

@@ -18,7 +18,7 @@ from aslrun.handlers.invoker import HANDLER_INVOKER
 from aslrun.handlers.registry import ResourceRegistry
 from aslrun.runtime.clock import Timer, VirtualClock
 from aslrun.runtime.frame import Frame, Runtime, Variables
-from aslrun.runtime.history import MAX_EVENTS, History, Payload, history_limit_cause
+from aslrun.runtime.history import MAX_EVENTS, History, history_limit_cause, shape
 from aslrun.runtime.invoke import Invoker, TokenTable
 from aslrun.runtime.machine import run_machine
 from aslrun.runtime.maprun import MapRunObserver
@@ -39,6 +39,9 @@ Status = Literal["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"]
 
 STANDARD_MAX_SECONDS = 365 * 24 * 3600.0  # AWS: a Standard execution runs at most one year
 EXPRESS_MAX_SECONDS = 300.0  # AWS: an Express execution runs at most five minutes
+
+_SUCCEEDED = shape("ExecutionSucceeded", (), "output")
+"""ExecutionSucceeded's details: ``{"output": ...}``."""
 
 CLOCK_END = (
     "The execution timed out: its simulated time reached 9999-12-31T23:59:59.999Z, the last "
@@ -181,7 +184,7 @@ class ExecutionCore:
             return
         if error is None:
             self.status, self.output = "SUCCEEDED", value
-            self._end("ExecutionSucceeded", {"output": Payload(value)})
+            self._end("ExecutionSucceeded", None, value=value)
             return
         self.status = "FAILED"
         cause = error.__cause__  # a handler's exception (handlers/invoker.py), if one raised
@@ -232,7 +235,15 @@ class ExecutionCore:
             details["cause"] = self.cause
         return details
 
-    def _end(self, event: str, details: dict[str, Any], previous: int | None = None) -> None:
+    def _end(
+        self,
+        event: str,
+        details: dict[str, Any] | None,
+        previous: int | None = None,
+        *,
+        value: JSON = None,
+    ) -> None:
+        """Record the last event (``details``, or ExecutionSucceeded's ``value``) and end."""
         clock = self._clock
         assert clock is not None
         for timer in (self._timer, self._horizon):
@@ -245,7 +256,10 @@ class ExecutionCore:
         now = clock.now()
         last = len(self._history) if previous is None else previous
         history = self._history
-        history.add(now, event, last, details)
+        if details is None:
+            history.shaped(now, last, _SUCCEEDED, value)
+        else:
+            history.add(now, event, last, details)
         history.close()  # nothing more to tell (no cycle kept), columns trimmed
         self._stop = now
         callbacks, self._on_done = self._on_done, None
@@ -287,8 +301,8 @@ def launch(
     )
     if options.sync:  # AWS's synchronous Express executions carry no RedriveCount
         rt.redrive_count = False
-    details = {"input": Payload(execution.input), "roleArn": identity.role_arn}
-    history.add(start, "ExecutionStarted", 0, details)
+    started = shape("ExecutionStarted", (), "input", after=(("roleArn", identity.role_arn),))
+    history.shaped(start, 0, started, execution.input)
     # AWS records the first state entered with previousEventId 0, not 1 (recorded: the
     # GetExecutionHistory example and every snapshot of a first *StateEntered event).
     proc = Proc(clock, run_machine(Frame(rt, machine, Variables(), 0), execution.input))

@@ -14,7 +14,7 @@ from aslrun.errors import StateFailure, StatesError
 from aslrun.handlers.registry import ResourceRegistry
 from aslrun.lang.templates import Scope
 from aslrun.runtime.clock import VirtualClock, format_iso
-from aslrun.runtime.history import History, Payload
+from aslrun.runtime.history import History, Payload, Shape
 from aslrun.runtime.limits import check_state_output, small_bound
 
 if TYPE_CHECKING:
@@ -206,6 +206,12 @@ class Frame:
         rt = self.rt
         event_id = rt.history.add(rt.clock.now(), type, self.last, details)
         self.last = event_id
+        return event_id
+
+    def record(self, shape: Shape, value: Any) -> int:
+        """Record an event of ``shape`` (``history.shape``) whose varying field is ``value``."""
+        rt = self.rt
+        event_id = self.last = rt.history.shaped(rt.clock.now(), self.last, shape, value)
         return event_id
 
     def enter(self, state: State, data: JSON) -> StateRun:

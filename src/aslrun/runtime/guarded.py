@@ -68,7 +68,9 @@ def complete(
         assign = state.assign
         assigned = None if assign is None else _assign_jsonpath(assign, run, result)
         if has_result:
-            output = result if result_path is None else apply_result_path(result_path, run.input, result)
+            output = (
+                result if result_path is None else apply_result_path(result_path, run.input, result)
+            )
         else:
             output = result
         if state.output_path is not None:

@@ -122,6 +122,8 @@ def small_bound(value: JSON) -> int:
                 return -1
         if not stack:
             return total
+        if total > MAX_PAYLOAD_BYTES:
+            return -1
         node, depth = stack.pop()
 
 

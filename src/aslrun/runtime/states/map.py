@@ -16,6 +16,7 @@ from aslrun.lang.paths import Path
 from aslrun.lang.templates import Scope, evaluate_typed, resolve_field
 from aslrun.runtime.frame import Frame, StateRun
 from aslrun.runtime.guarded import run_guarded
+from aslrun.runtime.history import shape
 from aslrun.runtime.maprun import MapRunHandle, MapRunObserver
 from aslrun.runtime.process import Effect, Join, Proc, StateGen
 from aslrun.runtime.states.distributed import batch_items, read_items, write_results
@@ -92,16 +93,20 @@ def _iterate(
         failures.append(error)
         return len(failures) > tolerated
 
+    named = (("name", state.name),)  # MapIteration<outcome> events: {"name", "index"}
+    shapes = {o: shape(f"MapIteration{o}", named, "index", payload=False) for o in _OUTCOMES}
+    started = shapes["Started"]
+
     def factory(i: int) -> Callable[[], Proc]:
         def before(child: Frame) -> None:
             if handle is not None:
                 handle.child_started(i, child.rt.history, inputs[i])
             if not distributed:
-                child.event("MapIterationStarted", {"name": state.name, "index": i})
+                child.record(started, i)
 
         def after(child: Frame, outcome: str) -> None:
             if not distributed:
-                child.event(f"MapIteration{outcome}", {"name": state.name, "index": i})
+                child.record(shapes[outcome], i)
 
         return lambda: _spawn(frame, processor, inputs[i], before, after, separate=distributed)
 
@@ -120,6 +125,9 @@ def _iterate(
         frame.event("MapRunSucceeded")
     frame.event("MapStateSucceeded")
     return output
+
+
+_OUTCOMES = ("Started", "Succeeded", "Failed", "Aborted")
 
 
 def _too_many_failures(
