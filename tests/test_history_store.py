@@ -151,6 +151,8 @@ def test_add_keeps_details_it_cannot_compact_as_given() -> None:
     assert got[5] == {}
     assert h.as_dicts()[5]["activityStartedEventDetails"] == {}
     assert "lambdaFunctionStartedEventDetails" not in h.as_dicts()[4]
+    assert h.as_dicts() == _reference(h)
+    assert h.render(-1) == h.event(-1).as_dict() == h.as_dicts()[5]
 
 
 def test_add_compacts_one_payload_with_text_fields() -> None:

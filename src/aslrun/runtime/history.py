@@ -166,6 +166,7 @@ def _render(details: Mapping[str, Any]) -> dict[str, Any]:
 _TYPES: list[str] = []  # code -> event type
 _CODES: dict[str, int] = {}  # event type -> code
 _STATE_KEY: list[str] = []  # code -> "input" (*StateEntered), "output" (*StateExited) or ""
+_DETAILS_KEYS: list[str | None] = []  # code -> its *EventDetails key (``_details_key``)
 _ENTERED: dict[str, int] = {}  # state type -> the code of its *StateEntered
 _EXITED: dict[str, int] = {}  # state type -> the code of its *StateExited
 
@@ -179,6 +180,7 @@ def _code(type: str) -> int:
         _CODES[type] = code
         entered, exited = type.endswith("StateEntered"), type.endswith("StateExited")
         _STATE_KEY.append("input" if entered else "output" if exited else "")
+        _DETAILS_KEYS.append(_details_key(type))
     return code
 
 
@@ -202,6 +204,19 @@ class Shape:
         self.key = key
         self.payload = payload
         self.after = after
+
+    def render(self, value: Any) -> dict[str, Any]:
+        """``_render(self.details(value))``, made directly."""
+        out = dict(self.before)
+        key = self.key
+        if self.payload:
+            out[key] = dumps(value)
+            out[f"{key}Details"] = {"truncated": False}
+        else:
+            out[key] = value
+        if self.after:
+            out.update(self.after)
+        return out
 
     def details(self, value: Any) -> dict[str, Any]:
         """The details dict ``History.add`` would have been given."""
@@ -461,5 +476,32 @@ class History:
         """The kept events, made now (a new list each time)."""
         return [self.event(i) for i in range(len(self._times))]
 
+    def render(self, index: int) -> dict[str, Any]:
+        """``event(index).as_dict()``, made directly from the columns."""
+        if index < 0:
+            index += len(self._times)
+        meta = self._meta[index]
+        code = meta >> 32
+        out: dict[str, Any] = {
+            "timestamp": to_datetime(self._times[index]),
+            "type": _TYPES[code],
+            "id": index + 1,
+            "previousEventId": meta & 0xFFFFFFFF,
+        }
+        key = _DETAILS_KEYS[code]
+        a = self._slots[2 * index]
+        if key is None or a is None:
+            return out
+        if a.__class__ is str:
+            k = _STATE_KEY[code]
+            value = dumps(self._slots[2 * index + 1])
+            out[key] = {"name": a, k: value, f"{k}Details": {"truncated": False}}
+        elif a.__class__ is Shape:
+            shaped: Shape = a
+            out[key] = shaped.render(self._slots[2 * index + 1])
+        else:
+            out[key] = _render(a)
+        return out
+
     def as_dicts(self) -> list[dict[str, Any]]:
-        return [self.event(i).as_dict() for i in range(len(self._times))]
+        return [self.render(i) for i in range(len(self._times))]

@@ -237,7 +237,7 @@ class ExecutionsAPI:
             indices = range(count - 1 - start, max(-1, count - 1 - start - size), -1)
         else:
             indices = range(start, min(count, start + size))
-        rendered = [history.event(i).as_dict() for i in indices]
+        rendered = [history.render(i) for i in indices]
         if not includeExecutionData:
             rendered = [_without_data(e) for e in rendered]
         out: dict[str, Any] = {"events": rendered}
