@@ -45,7 +45,7 @@ a state whose output is deeper fails with States.Runtime."""
 MAX_INT_DIGITS = 4300
 """The most digits an integer may have: Python's limit for converting int to and from text."""
 
-JSON: TypeAlias = Any
+JSON: TypeAlias = "bool | int | float | str | list[JSON] | dict[str, JSON] | None"
 """A JSON value: dict, list, str, int, float, bool or None.
 
 A function that only reads a value may take ``Mapping[str, JSON]`` or ``Sequence[JSON]``

@@ -175,7 +175,9 @@ def _flat_bound(value: JSON) -> int | None:
     return _scalar_bound(value)
 
 
-def _scalar_bound(value: JSON) -> int | None:
+def _scalar_bound(value: Any) -> int | None:
+    """A JSON scalar's bound (untyped: ``value`` is tested through ``kind``, which mypy does
+    not follow, and a check per state stays one type() call)."""
     kind = type(value)
     if kind is str:
         return 6 * len(value) + 2  # \uXXXX is the longest form of one character
