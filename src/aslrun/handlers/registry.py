@@ -18,6 +18,7 @@ import inspect
 import json
 import math
 import os
+import random
 import re
 import traceback
 from collections.abc import Callable, Mapping
@@ -98,7 +99,7 @@ def describe_resource(resource: str) -> ResourceInfo:
     return ResourceInfo("unknown", "", resource, None)
 
 
-def function_name_of(value: Any) -> str | None:
+def function_name_of(value: object) -> str | None:
     """The function name in a Lambda FunctionName value (a name, a partial or a full ARN)."""
     if not isinstance(value, str) or not value:
         return None
@@ -330,7 +331,7 @@ _UUID4_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))
 _UUID4_SET = (0x8000 << 48) | (4 << 76)
 
 
-def new_request_id(rng: Any) -> str:
+def new_request_id(rng: random.Random) -> str:
     """A version-4 UUID from ``rng``: ``str(uuid.UUID(int=bits, version=4))`` written out
     (one per handler call: the UUID object costs more than the text)."""
     h = "%032x" % ((rng.getrandbits(128) & _UUID4_CLEAR) | _UUID4_SET)
@@ -445,15 +446,15 @@ def lambda_log_tail(
 
 def lambda_invoke_response(
     payload: JSON, request_id: str, size: int, log_result: str | None = None
-) -> dict[str, Any]:
+) -> dict[str, JSON]:
     """The response of ``arn:aws:states:::lambda:invoke`` around a function's payload.
 
     ``log_result`` (``LogType: Tail``) adds ``LogResult`` and the ``X-Amz-Log-Result``
     header, where and as AWS records them (conformance case
     ``TestTaskServiceLambda::test_invoke_unsupported_param``).
     """
-    all_headers: dict[str, Any] = {}
-    headers: dict[str, Any] = {
+    all_headers: dict[str, JSON] = {}
+    headers: dict[str, JSON] = {
         "Connection": "keep-alive",
         "Content-Length": str(size),
         "Content-Type": "application/json",
@@ -482,7 +483,7 @@ def lambda_invoke_response(
             "X-Amzn-Trace-Id": "Root=1-00000000-000000000000000000000000;Sampled=0",
         }
     )
-    response: dict[str, Any] = {"ExecutedVersion": "$LATEST"}
+    response: dict[str, JSON] = {"ExecutedVersion": "$LATEST"}
     if log_result is not None:
         response["LogResult"] = log_result
     response["Payload"] = payload
