@@ -14,6 +14,7 @@ from aslrun.definition.model import (
 from aslrun.errors import HeartbeatTimeout, StateFailure, StatesError
 from aslrun.handlers.registry import new_request_id
 from aslrun.lang.templates import (
+    OptPath,
     Scope,
     apply_input_path,
     apply_output_path,
@@ -49,7 +50,7 @@ def complete(
     result: JSON,
     *,
     has_result: bool,
-    result_path: Any = None,
+    result_path: OptPath = None,
 ) -> JSON:
     """Finish a state that produced ``result``: data flow, Assign, exit event; return output.
 

@@ -79,7 +79,11 @@ def run_fail(state: FailState, frame: Frame, data: JSON) -> StateGen:
 
 
 def _fail_field(
-    value: Any, path_template: Template | None, field: str, run: StateRun, data: JSON
+    value: str | Template | None,
+    path_template: Template | None,
+    field: str,
+    run: StateRun,
+    data: JSON,
 ) -> str | None:
     if path_template is not None:
         got = path_template.evaluate(Scope(data, run))

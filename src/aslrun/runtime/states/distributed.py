@@ -148,7 +148,7 @@ def _batch(batch_input: JSON, items: list[JSON]) -> JSON:
     return out
 
 
-def _positive(value: Any) -> int | None:
+def _positive(value: object) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
         return value
     return None

@@ -18,7 +18,7 @@ MAX_WAIT_SECONDS = 2**31 - 1
 """AWS refuses a Wait longer than this ('Wait state delay is too long.')."""
 
 
-def parse_rfc3339(text: Any) -> float | None:
+def parse_rfc3339(text: object) -> float | None:
     """Epoch seconds of an RFC 3339 timestamp as AWS accepts it, or None."""
     return epoch_seconds(text)
 
