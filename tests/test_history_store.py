@@ -11,11 +11,15 @@ outputDetails}).
 
 from __future__ import annotations
 
+import gc
+import json
+import types
 from datetime import datetime, timezone
 from typing import Any
 
 import pytest
 
+import aslrun
 from aslrun.errors import StatesError
 from aslrun.runtime.history import (
     History,
@@ -270,3 +274,58 @@ def test_limit_applies_to_compact_events() -> None:
     top.add(0.0, "ExecutionStarted", 0, {"input": Payload({}), "roleArn": "r"})
     with pytest.raises(HistoryLimitReached):
         top.shaped(0.0, 1, shape("LambdaFunctionScheduled", (("resource", LAMBDA),), "input"), 1)
+
+
+def _reachable_types(roots: list[object], stop: tuple[type, ...]) -> set[str]:
+    """The type names of every object reachable from ``roots``, not walking into ``stop``."""
+    seen = {id(r) for r in roots}
+    todo = list(roots)
+    found: set[str] = set()
+    while todo:
+        obj = todo.pop()
+        found.add(type(obj).__name__)
+        if isinstance(obj, stop):
+            continue
+        for ref in gc.get_referents(obj):
+            if id(ref) not in seen and not isinstance(ref, (type, types.ModuleType)):
+                seen.add(id(ref))
+                todo.append(ref)
+    return found
+
+
+def test_an_ended_execution_keeps_its_events_compact_and_no_runtime() -> None:
+    """What an ended service execution keeps: its description and history columns, not the
+    process that ran it (Runtime, Frame, Proc, generators, timers) nor an event object or
+    details dict per event."""
+    definition = {
+        "StartAt": "W",
+        "States": {
+            "W": {"Type": "Wait", "Seconds": 5, "Next": "T"},
+            "T": {"Type": "Task", "Resource": LAMBDA, "End": True},
+        },
+    }
+    sfn = aslrun.StepFunctions(clock=aslrun.VirtualClock(start=0), handlers={"F": lambda e: e})
+    arn = sfn.create_state_machine(name="m", definition=json.dumps(definition))
+    started = sfn.start_execution(stateMachineArn=arn["stateMachineArn"], input='{"k": 1}')
+    sfn.run()
+    record = sfn._s.executions[started["executionArn"]]
+    execution = record.execution
+    assert execution.status == "SUCCEEDED"
+    assert [e["type"] for e in execution.history] == [
+        "ExecutionStarted",
+        "WaitStateEntered",
+        "WaitStateExited",
+        "TaskStateEntered",
+        "LambdaFunctionScheduled",
+        "LambdaFunctionStarted",
+        "LambdaFunctionSucceeded",
+        "TaskStateExited",
+        "ExecutionSucceeded",
+    ]
+    gc.collect()
+    kept = vars(execution)
+    roots = [v for k, v in kept.items() if k not in ("_clock", "definition")]
+    found = _reachable_types([record.input_text, *roots], stop=(aslrun.VirtualClock,))
+    held = {"Runtime", "Frame", "Proc", "StateRun", "generator", "frame", "Timer"}
+    held |= {"HistoryEvent", "Payload", "function", "method"}
+    assert found & held == set()
