@@ -7,19 +7,37 @@ two slots holding what the details need.  The common kinds keep no details dict:
 entered or exited keeps its name and payload value; a Task or Lambda event keeps a ``Shape``
 (its fixed fields, shared by every execution that records the same ones) and its payload.
 Rarer kinds keep the details dict given to ``add``.  ``HistoryEvent`` objects are made only
-when read (and, as each event is recorded, when a ``listener`` is set).
+when read (and, as each event is recorded, when a ``listener`` is set).  What an event is
+(its type codes, ``Shape``, ``HistoryEvent``, ``Payload``) is ``runtime/events.py``'s.
 """
 
 from __future__ import annotations
 
-import sys
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from aslrun._json import JSON, dumps
 from aslrun.errors import StatesError
 from aslrun.runtime.clock import to_datetime
+from aslrun.runtime.events import (
+    CODES,
+    DETAILS_KEY,
+    DETAILS_KEYS,
+    ENTERED,
+    EXITED,
+    STATE_KEY,
+    TYPES,
+    HistoryEvent,
+    Payload,
+    Shape,
+    compact,
+    details_of,
+    event_from,
+    render_details,
+    shape,
+    type_code,
+)
 
 __all__ = [
     "DETAILS_KEY",
@@ -54,248 +72,6 @@ class HistoryLimitReached(Exception):
     def __init__(self, end: Callable[[], None]) -> None:
         super().__init__("history event limit reached")
         self.end = end
-
-
-class Payload:
-    """A JSON value in an event, rendered as text (with ``*Details.truncated``) on demand."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value: JSON) -> None:
-        self.value = value
-
-
-def _details_key(event_type: str) -> str | None:
-    key = DETAILS_KEY.get(event_type)
-    if key is not None:
-        return key
-    if event_type.endswith("StateEntered"):
-        return "stateEnteredEventDetails"
-    if event_type.endswith("StateExited"):
-        return "stateExitedEventDetails"
-    return None
-
-
-DETAILS_KEY: Mapping[str, str | None] = {
-    "ExecutionStarted": "executionStartedEventDetails",
-    "ExecutionSucceeded": "executionSucceededEventDetails",
-    "ExecutionFailed": "executionFailedEventDetails",
-    "ExecutionTimedOut": "executionTimedOutEventDetails",
-    "ExecutionAborted": "executionAbortedEventDetails",
-    "ActivityScheduled": "activityScheduledEventDetails",
-    "ActivityStarted": "activityStartedEventDetails",
-    "ActivitySucceeded": "activitySucceededEventDetails",
-    "ActivityFailed": "activityFailedEventDetails",
-    "ActivityTimedOut": "activityTimedOutEventDetails",
-    "ActivityScheduleFailed": "activityScheduleFailedEventDetails",
-    "TaskScheduled": "taskScheduledEventDetails",
-    "TaskStarted": "taskStartedEventDetails",
-    "TaskSubmitted": "taskSubmittedEventDetails",
-    "TaskSucceeded": "taskSucceededEventDetails",
-    "TaskFailed": "taskFailedEventDetails",
-    "TaskTimedOut": "taskTimedOutEventDetails",
-    "TaskStartFailed": "taskStartFailedEventDetails",
-    "LambdaFunctionScheduled": "lambdaFunctionScheduledEventDetails",
-    "LambdaFunctionStarted": None,
-    "LambdaFunctionSucceeded": "lambdaFunctionSucceededEventDetails",
-    "LambdaFunctionFailed": "lambdaFunctionFailedEventDetails",
-    "LambdaFunctionTimedOut": "lambdaFunctionTimedOutEventDetails",
-    "LambdaFunctionScheduleFailed": "lambdaFunctionScheduleFailedEventDetails",
-    "LambdaFunctionStartFailed": "lambdaFunctionStartFailedEventDetails",
-    "MapStateStarted": "mapStateStartedEventDetails",
-    "MapIterationStarted": "mapIterationStartedEventDetails",
-    "MapIterationSucceeded": "mapIterationSucceededEventDetails",
-    "MapIterationFailed": "mapIterationFailedEventDetails",
-    "MapIterationAborted": "mapIterationAbortedEventDetails",
-    "MapRunStarted": "mapRunStartedEventDetails",
-    "MapRunFailed": "mapRunFailedEventDetails",
-    "EvaluationFailed": "evaluationFailedEventDetails",
-}
-
-
-class HistoryEvent:
-    """One recorded event; ``as_dict()`` gives GetExecutionHistory's shape.  A ``History``
-    makes these when read: it keeps its events in columns."""
-
-    __slots__ = ("details", "id", "previous_event_id", "timestamp", "type")
-
-    def __init__(
-        self,
-        id: int,
-        previous_event_id: int,
-        timestamp: float,
-        type: str,
-        details: dict[str, Any] | None,
-    ) -> None:
-        self.id = id
-        self.previous_event_id = previous_event_id
-        self.timestamp = timestamp
-        self.type = type
-        self.details = details
-
-    def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "timestamp": to_datetime(self.timestamp),
-            "type": self.type,
-            "id": self.id,
-            "previousEventId": self.previous_event_id,
-        }
-        key = _details_key(self.type)
-        if key is not None and self.details is not None:
-            out[key] = _render(self.details)
-        return out
-
-
-def _render(details: Mapping[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for k, v in details.items():
-        if isinstance(v, Payload):
-            text = dumps(v.value)
-            out[k] = text
-            out[f"{k}Details"] = {"truncated": False}
-        elif isinstance(v, dict):
-            out[k] = _render(v)
-        else:
-            out[k] = v
-    return out
-
-
-# ----------------------------------------------------------------------------------------------
-# Event types, interned as small codes shared by every history
-
-_TYPES: list[str] = []  # code -> event type
-_CODES: dict[str, int] = {}  # event type -> code
-_STATE_KEY: list[str] = []  # code -> "input" (*StateEntered), "output" (*StateExited) or ""
-_DETAILS_KEYS: list[str | None] = []  # code -> its *EventDetails key (``_details_key``)
-_ENTERED: dict[str, int] = {}  # state type -> the code of its *StateEntered
-_EXITED: dict[str, int] = {}  # state type -> the code of its *StateExited
-
-
-def _code(type: str) -> int:
-    code = _CODES.get(type)
-    if code is None:
-        code = len(_TYPES)
-        type = sys.intern(type)
-        _TYPES.append(type)
-        _CODES[type] = code
-        entered, exited = type.endswith("StateEntered"), type.endswith("StateExited")
-        _STATE_KEY.append("input" if entered else "output" if exited else "")
-        _DETAILS_KEYS.append(_details_key(type))
-    return code
-
-
-class Shape:
-    """The fixed part of a compact event's details: the type, the fields before and after
-    the one that varies (``key``), and whether that one is a payload (rendered as JSON text
-    with ``*Details``) or a plain value.  Made by ``shape()``, which shares equal ones."""
-
-    __slots__ = ("after", "before", "code", "key", "payload")
-
-    def __init__(
-        self,
-        code: int,
-        before: tuple[tuple[str, Any], ...],
-        key: str,
-        payload: bool,
-        after: tuple[tuple[str, Any], ...],
-    ) -> None:
-        self.code = code
-        self.before = before
-        self.key = key
-        self.payload = payload
-        self.after = after
-
-    def render(self, value: Any) -> dict[str, Any]:
-        """``_render(self.details(value))``, made directly."""
-        out = dict(self.before)
-        key = self.key
-        if self.payload:
-            out[key] = dumps(value)
-            out[f"{key}Details"] = {"truncated": False}
-        else:
-            out[key] = value
-        if self.after:
-            out.update(self.after)
-        return out
-
-    def details(self, value: Any) -> dict[str, Any]:
-        """The details dict ``History.add`` would have been given."""
-        out = dict(self.before)
-        out[self.key] = Payload(value) if self.payload else value
-        if self.after:
-            out.update(self.after)
-        return out
-
-
-_SHAPES: dict[tuple[Any, ...], Shape] = {}
-_MAX_SHAPES = 4096  # distinct shapes kept for sharing (a TimeoutSecondsPath may vary them)
-
-
-def shape(
-    type: str,
-    before: tuple[tuple[str, Any], ...],
-    key: str,
-    *,
-    payload: bool = True,
-    after: tuple[tuple[str, Any], ...] = (),
-) -> Shape:
-    """The shared ``Shape`` of events of ``type`` whose details are the fields ``before``,
-    then ``key`` (a ``Payload`` of the value given to ``History.shaped`` when ``payload``, else
-    the value itself), then the fields ``after``.  The fields' values are ``str`` or ``int``
-    (not ``bool`` or ``float``: equal shapes are shared, and ``1 == True == 1.0``)."""
-    k = (type, before, key, payload, after)
-    found = _SHAPES.get(k)
-    if found is None:
-        if len(_SHAPES) >= _MAX_SHAPES:  # the events recorded keep theirs
-            _SHAPES.clear()
-        found = _SHAPES[k] = Shape(_code(type), before, key, payload, after)
-    return found
-
-
-def _compact(type: str, details: dict[str, Any]) -> tuple[Shape, Any] | None:
-    """``details`` as a ``Shape`` and a value, when they hold one ``Payload`` or one ``int``
-    (a Map iteration's index) and otherwise text fields; else None.  (The shared fields are
-    text only: a shared ``Shape`` must not take 1 for True.)"""
-    key: str | None = None
-    value: Any = None
-    payload = False
-    before: tuple[tuple[str, Any], ...] = ()
-    after: tuple[tuple[str, Any], ...] = ()
-    for k, v in details.items():
-        cls = v.__class__
-        if cls is str:
-            if key is None:
-                before += ((k, v),)
-            else:
-                after += ((k, v),)
-        elif cls is Payload or cls is int:
-            if key is not None:
-                return None
-            key, payload = k, cls is Payload
-            value = v.value if payload else v
-        else:
-            return None
-    if key is None:
-        return None
-    return shape(type, before, key, payload=payload, after=after), value
-
-
-def _details(code: int, a: Any, b: Any) -> dict[str, Any] | None:
-    """An event's details from its two slots (see ``History``)."""
-    if a.__class__ is str:
-        return {"name": a, _STATE_KEY[code]: Payload(b)}
-    if a.__class__ is Shape:
-        shaped: Shape = a
-        return shaped.details(b)
-    details: dict[str, Any] | None = a
-    return details
-
-
-def event_from(
-    event_id: int, previous: int, timestamp: float, code: int, a: Any, b: Any
-) -> HistoryEvent:
-    """The event ``History._record`` is given: type ``code``, details in slots ``a``, ``b``."""
-    return HistoryEvent(event_id, previous, timestamp, _TYPES[code], _details(code, a, b))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -347,21 +123,21 @@ class History:
         """Record an event; return its id.  Details with one ``Payload`` or ``int`` and
         otherwise text fields are kept compact, as ``shaped`` keeps them."""
         if details:
-            compact = _compact(type, details)
-            if compact is not None:
-                return self._record(timestamp, compact[0].code, previous, *compact)
-        code = _CODES.get(type)
+            found = compact(type, details)
+            if found is not None:
+                return self._record(timestamp, found[0].code, previous, *found)
+        code = CODES.get(type)
         if code is None:
-            code = _code(type)
+            code = type_code(type)
         return self._record(timestamp, code, previous, details, None)
 
     def state_entered(
         self, timestamp: float, state_type: str, previous: int, name: str, value: JSON
     ) -> int:
         """Record ``<state_type>StateEntered`` with details ``{"name", "input"}``."""
-        code = _ENTERED.get(state_type)
+        code = ENTERED.get(state_type)
         if code is None:
-            code = _ENTERED[state_type] = _code(f"{state_type}StateEntered")
+            code = ENTERED[state_type] = type_code(f"{state_type}StateEntered")
         times = self._times
         event_id = len(times) + 1
         if event_id >= self.limit or self.listener is not None or not self._inline:
@@ -377,9 +153,9 @@ class History:
         self, timestamp: float, state_type: str, previous: int, name: str, value: JSON
     ) -> int:
         """Record ``<state_type>StateExited`` with details ``{"name", "output"}``."""
-        code = _EXITED.get(state_type)
+        code = EXITED.get(state_type)
         if code is None:
-            code = _EXITED[state_type] = _code(f"{state_type}StateExited")
+            code = EXITED[state_type] = type_code(f"{state_type}StateExited")
         times = self._times
         event_id = len(times) + 1
         if event_id >= self.limit or self.listener is not None or not self._inline:
@@ -401,7 +177,7 @@ class History:
     def _record(self, timestamp: float, code: int, previous: int, a: Any, b: Any) -> int:
         times = self._times
         event_id = len(times) + 1
-        if event_id >= self.limit and _TYPES[code] not in TERMINAL_EVENTS:
+        if event_id >= self.limit and TYPES[code] not in TERMINAL_EVENTS:
             return self._overflow()
         times.append(timestamp)
         self._meta.append(code << 32 | previous)
@@ -424,7 +200,7 @@ class History:
         """Append events recorded elsewhere (a durable store's), as they are: nobody is told."""
         for e in events:
             self._times.append(e.timestamp)
-            self._meta.append(_code(e.type) << 32 | e.previous_event_id)
+            self._meta.append(type_code(e.type) << 32 | e.previous_event_id)
             self._slots.append(e.details)
             self._slots.append(None)
 
@@ -462,8 +238,8 @@ class History:
         meta = self._meta[index]
         code = meta >> 32
         slots = self._slots
-        details = _details(code, slots[2 * index], slots[2 * index + 1])
-        return HistoryEvent(index + 1, meta & 0xFFFFFFFF, self._times[index], _TYPES[code], details)
+        details = details_of(code, slots[2 * index], slots[2 * index + 1])
+        return HistoryEvent(index + 1, meta & 0xFFFFFFFF, self._times[index], TYPES[code], details)
 
     def __iter__(self) -> Iterator[HistoryEvent]:
         index = 0
@@ -484,23 +260,23 @@ class History:
         code = meta >> 32
         out: dict[str, Any] = {
             "timestamp": to_datetime(self._times[index]),
-            "type": _TYPES[code],
+            "type": TYPES[code],
             "id": index + 1,
             "previousEventId": meta & 0xFFFFFFFF,
         }
-        key = _DETAILS_KEYS[code]
+        key = DETAILS_KEYS[code]
         a = self._slots[2 * index]
         if key is None or a is None:
             return out
         if a.__class__ is str:
-            k = _STATE_KEY[code]
+            k = STATE_KEY[code]
             value = dumps(self._slots[2 * index + 1])
             out[key] = {"name": a, k: value, f"{k}Details": {"truncated": False}}
         elif a.__class__ is Shape:
             shaped: Shape = a
             out[key] = shaped.render(self._slots[2 * index + 1])
         else:
-            out[key] = _render(a)
+            out[key] = render_details(a)
         return out
 
     def as_dicts(self) -> list[dict[str, Any]]:

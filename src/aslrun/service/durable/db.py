@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from aslrun._json import dumps
-from aslrun.runtime.history import HistoryEvent, _render
+from aslrun.runtime.events import HistoryEvent, render_details
 from aslrun.service.store import ActivityRecord, ExecutionRecord, MachineRecord, MachineVersion
 
 __all__ = ["DB_NAME", "Writer", "connect"]
@@ -60,7 +60,7 @@ def connect(state_dir: str | os.PathLike[str]) -> sqlite3.Connection:
 
 
 def _details(event: HistoryEvent) -> str | None:
-    return None if event.details is None else json.dumps(_render(event.details))
+    return None if event.details is None else json.dumps(render_details(event.details))
 
 
 class Writer:
