@@ -548,6 +548,38 @@ def test_a_map_whose_results_add_up_past_the_limit_fails() -> None:
     assert types(ex)[-2:] == ["MapStateSucceeded", "ExecutionFailed"]
 
 
+def test_a_map_whose_built_results_add_up_past_the_limit_fails() -> None:
+    # Each iteration's output is built (Parameters) and measured as the iteration ends: the
+    # Map adds those measures up instead of walking the list again, and must still fail when
+    # the list is over the limit (ten results of 30,008 bytes: 300,089 bytes in all).
+    definition = {
+        "StartAt": "M",
+        "States": {
+            "M": {
+                "Type": "Map",
+                "ItemsPath": "$.items",
+                "ItemSelector": {"s.$": "$.s"},
+                "ItemProcessor": {
+                    "StartAt": "Build",
+                    "States": {
+                        "Build": {"Type": "Pass", "Parameters": {"s.$": "$.s"}, "End": True}
+                    },
+                },
+                "End": True,
+            }
+        },
+    }
+    ex = run(definition, {"s": "w" * 30_000, "items": list(range(10))})
+    assert (ex.status, ex.error, ex.cause) == (
+        "FAILED",
+        "States.DataLimitExceeded",
+        _too_large("M"),
+    )
+    small = run(definition, {"s": "w" * 20_000, "items": list(range(10))})  # 200,081 bytes
+    assert small.status == "SUCCEEDED"
+    assert small.output == [{"s": "w" * 20_000}] * 10
+
+
 def test_an_item_reader_object_that_is_not_json_fails_the_map_not_aslrun() -> None:
     # Found by make fuzz (seed 20261129, case 98268): a reader's body that is not JSON text
     # escaped as json.JSONDecodeError; it fails the Map with States.ItemReaderFailed, as a bad

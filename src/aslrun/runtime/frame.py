@@ -185,7 +185,7 @@ class Runtime:
 class Frame:
     """A thread of control: the top level, one Parallel branch or one Map iteration."""
 
-    __slots__ = ("aborting", "last", "machine", "map_item", "rt", "variables")
+    __slots__ = ("aborting", "bound", "last", "machine", "map_item", "rt", "variables", "vouched")
 
     def __init__(
         self,
@@ -201,6 +201,10 @@ class Frame:
         self.aborting = False  # set when a sibling's failure stops this thread
         self.last = last
         self.map_item = map_item
+        # At most how many bytes the data the frame's last state put out takes (-1: not
+        # known); and a value a state built from outputs already measured (``vouch``).
+        self.bound = -1
+        self.vouched: JSON = None
 
     def event(self, type: str, details: dict[str, Any] | None = None) -> int:
         rt = self.rt
@@ -234,10 +238,21 @@ class Frame:
             )
         return StatesError(failure.error, cause)
 
+    def vouch(self, value: JSON, bound: int) -> None:
+        """``value`` (a Map's or Parallel's list of outputs) is known to take at most
+        ``bound`` bytes and to nest within the limit: its state's exit need not walk it."""
+        self.vouched = value
+        self.bound = bound
+
     def exit(self, run: StateRun, output: JSON, assigned: dict[str, JSON] | None) -> None:
-        # a value the state built: AWS's size limit, our depth (a small one at a glance)
-        if output is not run.input and not 0 <= small_bound(output) <= MAX_PAYLOAD_BYTES:
-            check_state_output(run.state.name, output)
+        # A value the state built: AWS's size limit, our depth (a small one at a glance).
+        # The state's own input, or a value vouched for, was measured before.
+        if output is not self.vouched and output is not run.input:
+            bound = self.bound = small_bound(output)
+            if not 0 <= bound <= MAX_PAYLOAD_BYTES:
+                check_state_output(run.state.name, output)
+                self.bound = -1
+        self.vouched = None
         state = run.state
         if not assigned:  # the common case: a compact event, no details dict
             rt = self.rt

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Generator
 from typing import Any
 
-from aslrun._json import JSON, dumps
+from aslrun._json import JSON, MAX_PAYLOAD_BYTES, dumps
 from aslrun.definition.model import Dynamic, MapState, Template
 from aslrun.errors import StateFailure, StatesError
 from aslrun.lang.paths import Path
@@ -93,6 +93,7 @@ def _iterate(
         failures.append(error)
         return len(failures) > tolerated
 
+    bounds = [-1] * len(inputs)  # each iteration's output, as its last state measured it
     named = (("name", state.name),)  # MapIteration<outcome> events: {"name", "index"}
     shapes = {o: shape(f"MapIteration{o}", named, "index", payload=False) for o in _OUTCOMES}
     started = shapes["Started"]
@@ -105,6 +106,7 @@ def _iterate(
                 child.record(started, i)
 
         def after(child: Frame, outcome: str) -> None:
+            bounds[i] = child.bound if outcome == "Succeeded" else -1
             if not distributed:
                 child.record(shapes[outcome], i)
 
@@ -115,6 +117,7 @@ def _iterate(
     if len(failures) > tolerated:
         raise _too_many_failures(frame, config, handle, failures[0], distributed)
     results: list[JSON] = [o[0] if o is not None and o[1] is None else None for o in outcomes]
+    _vouch(frame, results, bounds)
     output: JSON = results
     if state.result_writer is not None:
         arn = _map_run_arn(frame, state)
@@ -128,6 +131,17 @@ def _iterate(
 
 
 _OUTCOMES = ("Started", "Succeeded", "Failed", "Aborted")
+
+
+def _vouch(frame: Frame, results: list[JSON], bounds: list[int]) -> None:
+    """The iterations' outputs were each measured as their last state ended (under the size
+    limit, within the depth limit): when they all were, the list of them is vouched for and
+    the Map state's exit need not walk it again (a thousand items cost a millisecond)."""
+    if -1 in bounds:
+        return
+    total = sum(bounds) + len(bounds) + 1  # brackets and commas
+    if total <= MAX_PAYLOAD_BYTES:
+        frame.vouch(results, total)
 
 
 def _too_many_failures(
