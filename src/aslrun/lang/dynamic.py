@@ -20,7 +20,7 @@ from typing import Any, Final, Literal, TypeAlias
 from aslrun._json import JSON, dumps
 from aslrun.errors import StateFailure
 from aslrun.lang.choice_operators import epoch_seconds
-from aslrun.lang.paths import Path
+from aslrun.lang.paths import Path, PathNotFound
 from aslrun.lang.templates import Scope, Template, evaluate_typed, resolve_field
 
 __all__ = ["Dynamic", "Kind", "epoch_seconds"]
@@ -49,14 +49,24 @@ class Dynamic:
 
     def resolve(self, run: Any, data: JSON) -> Number:
         """The field's number for this state run (``data``: the state's effective input)."""
-        if self.path is not None:
-            got = resolve_field(self.path, Scope(data, run), f"{self.field}Path")
-            return _FROM_PATH[self.kind](self, self.path, got)
+        path = self.path
+        if path is not None:
+            try:  # a path into the input (the common case) is read straight from ``data``
+                got = path.get(data) if path.kind == "input" else _UNREAD
+            except PathNotFound:
+                got = _UNREAD
+            if got is _UNREAD:  # elsewhere, or a miss: the general way, with AWS's wording
+                got = resolve_field(path, Scope(data, run), f"{self.field}Path")
+            return _FROM_PATH[self.kind](self, path, got)
         if self.expression is not None:
             expected, check = _FROM_EXPRESSION[self.kind]
             return check(self, evaluate_typed(self.expression, run, self.field, expected))
         assert self.value is not None
         return self.value
+
+
+_UNREAD: Any = object()
+"""Not read by the short way (see ``Dynamic.resolve``)."""
 
 
 def _show(value: JSON) -> str:

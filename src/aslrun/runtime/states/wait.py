@@ -40,13 +40,13 @@ def _bounded(now: float, until: float) -> float:
 
 def run_wait(state: WaitState, frame: Frame, data: JSON) -> StateGen:
     run = frame.enter(state, data)
-    clock = frame.rt.clock
+    now = run.entered
     try:
-        effective = _effective_input(state, run, data)
-        until = wait_until(state, run, effective, clock.now())
+        effective = data if state.input_path is None else _effective_input(state, run, data)
+        until = wait_until(state, run, effective, now)
     except StateFailure as f:
         raise frame.located(run, f) from None
-    if until > clock.now():
+    if until > now:
         try:
             yield sleep(frame.rt, until)
         except GeneratorExit:
