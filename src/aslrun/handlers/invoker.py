@@ -49,10 +49,11 @@ class HandlerInvoker:
 
     def start(self, invocation: Invocation) -> None:
         rt = invocation.rt
-        if self.callbacks and invocation.info.kind == "activity":
+        activity = invocation.info.kind == "activity"
+        if activity and self.callbacks:
             invocation.accept()  # ActivityScheduled; in the token table until a worker polls
             return
-        handler = invocation.rt.registry.lookup(
+        handler = rt.registry.lookup(
             invocation.resource, invocation.function_name, invocation.state_name, rt.aliases
         )
         if handler is None:
@@ -62,10 +63,11 @@ class HandlerInvoker:
         started = rt.clock.now()
         request_id = new_request_id(rt.random)
         context = _context(invocation, started, request_id)
-        activity = invocation.info.kind == "activity"
-        answers = _ContextAnswers(invocation) if invocation.token is not None else None
-        if answers is not None:
-            context.task_token = invocation.token
+        token = invocation.token
+        answers = None
+        if token is not None:
+            answers = _ContextAnswers(invocation)
+            context.task_token = token
             context._answers = answers
             context._answering = "activity" if activity else "callback"
         if invocation.raw:
@@ -74,12 +76,14 @@ class HandlerInvoker:
             answer = _call_worker(handler, invocation, context)
         else:
             answer = self._call_task(handler, invocation, context)
-        end = started + context.spent
+        spent = context.spent
         if answers is not None and not activity and answer.outcome == SUCCEEDED:
             value = answer.value  # the integration's response; the Task waits for the token
-            _at(invocation, end, lambda: invocation.submitted(value))
-        else:
-            _at(invocation, end, lambda: invocation.answer(answer))
+            _at(invocation, started + spent, lambda: invocation.submitted(value))
+        elif spent and started + spent > rt.clock.now():
+            invocation.schedule(started + spent, lambda: invocation.answer(answer))
+        else:  # no simulated time spent: answered now (``end`` is never after now)
+            invocation.answer(answer)
         if answers is not None and not invocation.closed:
             answers.release()
 

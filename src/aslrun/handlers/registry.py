@@ -242,6 +242,15 @@ class HandlerContext:
     ``send_task_heartbeat``, each ``after`` seconds from its current simulated time.
     """
 
+    # The same for every call: class attributes, not set per call (read like the others).
+    function_version = "$LATEST"
+    memory_limit_in_mb = 128
+    log_stream_name = "aslrun"
+    spent = 0.0  # simulated seconds the handler has spent (``sleep``)
+    task_token: str | None = None
+    _answers: TaskAnswers | None = None
+    _answering = "callback"  # or "activity": the return value is the output
+
     def __init__(
         self,
         *,
@@ -254,20 +263,16 @@ class HandlerContext:
         request_id: str,
     ) -> None:
         self.function_name = function_name
-        self.function_version = "$LATEST"
         self.invoked_function_arn = invoked_function_arn
-        self.memory_limit_in_mb = 128
         self.aws_request_id = request_id
-        self.log_group_name = f"/aws/lambda/{function_name}"
-        self.log_stream_name = "aslrun"
         self.state_name = state_name
         self.execution_arn = execution_arn
         self._started = started
         self._timeout = timeout
-        self.spent = 0.0
-        self.task_token: str | None = None
-        self._answers: TaskAnswers | None = None
-        self._answering = "callback"  # or "activity": the return value is the output
+
+    @property
+    def log_group_name(self) -> str:
+        return f"/aws/lambda/{self.function_name}"
 
     def _answer_at(self, what: str, after: float) -> tuple[TaskAnswers, float]:
         answers = self._answers

@@ -33,6 +33,7 @@ from aslrun.handlers.registry import new_request_id
 from aslrun.runtime.execution import ExecutionCore
 from aslrun.runtime.invoke import Invocation, Invoker
 from aslrun.service.errors import StepFunctionsError
+from aslrun.service.hooks import ActivityInvoker
 
 if TYPE_CHECKING:
     from aslrun.api import Execution
@@ -53,19 +54,20 @@ _RESOURCES = frozenset(
 class NestedExecutions:
     """The service's invoker: ``states:startExecution*`` here, anything else by ``fallback``."""
 
-    __slots__ = ("fallback", "sfn")
+    __slots__ = ("fallback", "others", "sfn")
 
     def __init__(self, sfn: StepFunctions, fallback: Invoker) -> None:
         self.sfn = sfn
         self.fallback = fallback
+        # what serves a resource that is neither a nested execution nor an activity: the
+        # activity invoker's own fallback, reached in one call instead of through it
+        self.others = fallback.then if isinstance(fallback, ActivityInvoker) else fallback
 
     def start(self, invocation: Invocation) -> None:
         info = invocation.info
-        if info.kind != "service" or info.resource_type != "states":
-            self.fallback.start(invocation)
-            return
-        if info.resource not in _RESOURCES:
-            self.fallback.start(invocation)
+        kind = info.kind
+        if kind != "service" or info.resource_type != "states" or info.resource not in _RESOURCES:
+            (self.fallback if kind == "activity" else self.others).start(invocation)
             return
         invocation.begin()
         request_id = new_request_id(invocation.rt.random)

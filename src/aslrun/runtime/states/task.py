@@ -37,18 +37,96 @@ call is timed by TimeoutSeconds only."""
 
 def run_task(state: TaskState, frame: Frame, data: JSON) -> StateGen:
     run = frame.enter(state, data)
+    plan = _plan(state)
 
     def attempt(run: StateRun) -> Generator[Effect, Any, JSON]:
         # Built on every attempt: Parameters may read $$.State.RetryCount and $$.Task.Token.
         params, timeout, heartbeat = _prepare(state, run, data)
-        result = yield from _invoke(state, frame, run, params, timeout, heartbeat)
+        result = yield from _invoke(plan, frame, run, params, timeout, heartbeat)
         if state.result_selector is not None and not state.jsonata:
             result = state.result_selector.evaluate(Scope(result, run))
         return result
 
     # .waitForTaskToken: each attempt gets its own token at $$.Task.Token.
-    tokens = state.resource.endswith(".waitForTaskToken")
-    return (yield from run_guarded(frame, run, state, attempt, task_tokens=tokens))
+    return (yield from run_guarded(frame, run, state, attempt, task_tokens=plan.tokens))
+
+
+class _Plan:
+    """What a Task state's invocations and events need that is the same on every run: the
+    event names and fixed fields for its Resource, and the TaskScheduled shape last used
+    (the same on every run when TimeoutSeconds/HeartbeatSeconds are written, not read)."""
+
+    __slots__ = (
+        "activity",
+        "beats",
+        "failed",
+        "fields",
+        "prefix",
+        "scheduled",
+        "scheduled_for",
+        "started",
+        "state",
+        "submitted",
+        "succeeded",
+        "timed_out",
+        "tokens",
+    )
+
+    def __init__(self, state: TaskState) -> None:
+        info = state.info
+        prefix = _EVENT_PREFIX.get(info.kind, "Task")
+        self.state = state
+        self.prefix = prefix
+        self.activity = info.kind == "activity"
+        self.beats = self.activity or info.pattern in _HEARTBEAT_PATTERNS
+        self.tokens = state.resource.endswith(".waitForTaskToken")
+        fields: tuple[tuple[str, Any], ...] = ()
+        if prefix == "Task":
+            fields = (("resourceType", info.resource_type), ("resource", info.resource))
+        self.fields = fields
+        self.started = f"{prefix}Started"
+        self.succeeded = shape(f"{prefix}Succeeded", fields, "output")
+        self.submitted = shape("TaskSubmitted", fields, "output")
+        self.failed = f"{prefix}Failed"
+        self.timed_out = f"{prefix}TimedOut"
+        self.scheduled: Shape | None = None
+        self.scheduled_for: tuple[float | None, float | None, str] | None = None
+
+    def scheduled_shape(self, timeout: float | None, heartbeat: float | None, region: str) -> Shape:
+        """The scheduled event's ``Shape`` for these limits (remade only when they change)."""
+        key = (timeout, heartbeat, region)
+        found = self.scheduled
+        if found is not None and self.scheduled_for == key:
+            return found
+        prefix = self.prefix
+        after: tuple[tuple[str, Any], ...] = ()
+        if timeout is not None:
+            after = (("timeoutInSeconds", int(timeout)),)
+        if heartbeat is not None and prefix != "LambdaFunction":
+            after += (("heartbeatInSeconds", int(heartbeat)),)
+        if prefix == "Task":
+            fields = (*self.fields, ("region", region))
+            found = shape("TaskScheduled", fields, "parameters", payload=False, after=after)
+        else:
+            fields = (("resource", self.state.resource),)
+            found = shape(f"{prefix}Scheduled", fields, "input", after=after)
+        self.scheduled, self.scheduled_for = found, key
+        return found
+
+
+_PLANS: dict[int, _Plan] = {}
+_MAX_PLANS = 4096  # a process that loads many machines makes them again, never unboundedly
+
+
+def _plan(state: TaskState) -> _Plan:
+    """The state's ``_Plan``, made on its first run (keyed by identity: the state is kept
+    alive by its plan, so an id is never reused while it is in the table)."""
+    found = _PLANS.get(id(state))
+    if found is None or found.state is not state:
+        if len(_PLANS) >= _MAX_PLANS:
+            _PLANS.clear()
+        found = _PLANS[id(state)] = _Plan(state)
+    return found
 
 
 def _prepare(
@@ -76,7 +154,7 @@ def _prepare(
 
 
 def _invoke(
-    state: TaskState,
+    plan: _Plan,
     frame: Frame,
     run: StateRun,
     params: JSON,
@@ -84,25 +162,26 @@ def _invoke(
     heartbeat: float | None,
 ) -> Generator[Effect, Any, JSON]:
     """Schedule the work, yield it to the runtime's invoker, record how it ended."""
+    state = plan.state
     info = state.info
+    rt = frame.rt
     function_name = info.function_name
     if info.is_lambda_invoke and isinstance(params, dict):
         fn_param = params.get("FunctionName")
         function_name = fn_param if isinstance(fn_param, str) else None
-    activity = info.kind == "activity"
-    events = _TaskEvents(frame, info, state, params, timeout, heartbeat)
-    beats = activity or info.pattern in _HEARTBEAT_PATTERNS
+    activity = plan.activity
+    events = _TaskEvents(frame, plan, params, timeout, heartbeat)
     invocation = Invocation(
-        frame.rt,
+        rt,
         resource=state.resource,
         info=info,
         params=params,
         state_name=state.name,
         function_name=function_name,
         # an activity's worker gets a token from GetActivityTask ($$.Task.Token stays unset)
-        token=new_request_id(frame.rt.random) if info.kind == "activity" else run.task_token,
+        token=new_request_id(rt.random) if activity else run.task_token,
         timeout_seconds=timeout,
-        heartbeat_seconds=heartbeat if beats else None,
+        heartbeat_seconds=heartbeat if plan.beats else None,
         events=events,
     )
     if not activity:  # TaskScheduled now, also when nothing serves the resource; an
@@ -110,8 +189,9 @@ def _invoke(
     answer: Answer = yield Invoke(invocation)
     outcome = answer.outcome
     if outcome == SUCCEEDED:
-        events.succeeded(answer.value)
-        return answer.value
+        value = answer.value
+        frame.last = rt.history.shaped(rt.clock.now(), frame.last, plan.succeeded, value)
+        return value
     err = answer.error
     if outcome == TIMED_OUT:
         assert err is not None
@@ -134,79 +214,54 @@ class _TaskEvents:
     """A Task's history events, named as AWS names them for its Resource: LambdaFunction* for
     a function ARN, Activity* for an activity, Task* for a service integration."""
 
-    __slots__ = ("frame", "heartbeat", "info", "params", "prefix", "state", "timeout")
+    __slots__ = ("frame", "heartbeat", "params", "plan", "timeout")
 
     def __init__(
         self,
         frame: Frame,
-        info: ResourceInfo,
-        state: TaskState,
+        plan: _Plan,
         params: JSON,
         timeout: float | None,
         heartbeat: float | None,
     ) -> None:
         self.frame = frame
-        self.info = info
-        self.prefix = _EVENT_PREFIX.get(info.kind, "Task")
-        self.state = state
+        self.plan = plan
         self.params = params
         self.timeout = timeout
         self.heartbeat = heartbeat
 
     def _resource(self) -> dict[str, Any]:
-        if self.prefix != "Task":
-            return {}
-        return {"resourceType": self.info.resource_type, "resource": self.info.resource}
+        return dict(self.plan.fields)
 
     def scheduled(self) -> None:
-        state, params, timeout, heartbeat = self.state, self.params, self.timeout, self.heartbeat
-        prefix = self.prefix
-        after: tuple[tuple[str, Any], ...] = ()
-        if timeout is not None:
-            after = (("timeoutInSeconds", int(timeout)),)
-        if heartbeat is not None and prefix != "LambdaFunction":
-            after += (("heartbeatInSeconds", int(heartbeat)),)
-        if prefix == "Task":
-            fields = (*self._fields(), ("region", self.frame.rt.region))
-            kind = shape("TaskScheduled", fields, "parameters", payload=False, after=after)
-            self._shaped(kind, dumps(params))
-        else:
-            fields = (("resource", state.resource),)
-            self._shaped(shape(f"{prefix}Scheduled", fields, "input", after=after), params)
-
-    def _fields(self) -> tuple[tuple[str, Any], ...]:
-        """``_resource()`` as a ``Shape``'s fields."""
-        if self.prefix != "Task":
-            return ()
-        return (("resourceType", self.info.resource_type), ("resource", self.info.resource))
-
-    def _shaped(self, kind: Shape, value: JSON) -> None:
         frame = self.frame
         rt = frame.rt
+        plan = self.plan
+        kind = plan.scheduled_shape(self.timeout, self.heartbeat, rt.region)
+        params = self.params
+        value = dumps(params) if plan.prefix == "Task" else params
         frame.last = rt.history.shaped(rt.clock.now(), frame.last, kind, value)
 
     def started(self, worker_name: str | None = None) -> None:
-        prefix = self.prefix
+        plan = self.plan
+        prefix = plan.prefix
         if prefix == "LambdaFunction":
-            self.frame.event("LambdaFunctionStarted")
+            self.frame.event(plan.started)
         elif prefix == "Activity":  # AWS records {} when the worker gave no name
             details = {} if worker_name is None else {"workerName": worker_name}
-            self.frame.event("ActivityStarted", details)
+            self.frame.event(plan.started, details)
         else:
-            self.frame.event("TaskStarted", self._resource())
+            self.frame.event(plan.started, self._resource())
 
     def submitted(self, output: JSON) -> None:
-        self._shaped(shape("TaskSubmitted", self._fields(), "output"), output)
-
-    def succeeded(self, result: JSON) -> None:
-        self._shaped(shape(f"{self.prefix}Succeeded", self._fields(), "output"), result)
+        self.frame.record(self.plan.submitted, output)
 
     def failed(self, err: StatesError) -> None:
-        self.frame.event(f"{self.prefix}Failed", self._error_details(err))
+        self.frame.event(self.plan.failed, self._error_details(err))
 
     def timed_out(self, err: StatesError) -> None:
         """AWS records a timeout's ``States.Timeout`` without a cause (test_heartbeats)."""
-        self.frame.event(f"{self.prefix}TimedOut", self._error_details(err, omit_empty=True))
+        self.frame.event(self.plan.timed_out, self._error_details(err, omit_empty=True))
 
     def _error_details(self, err: StatesError, omit_empty: bool = False) -> dict[str, Any]:
         details = self._resource()
