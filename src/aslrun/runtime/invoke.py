@@ -171,7 +171,7 @@ class Invocation:
         self.proc: Proc | None = None
         self.answered: Answer | None = None
         self.begun = False  # begin() was called: a worker has it (activities)
-        self._timers: list[Timer] = []
+        self._timers: list[Timer] | None = None  # made by the first ``schedule``
         self._heartbeat_timer: Timer | None = None
         self._arming = False
         self._accepted = False
@@ -227,6 +227,7 @@ class Invocation:
         timer = self._heartbeat_timer
         if timer is not None:
             timer.cancel()
+            assert self._timers is not None
             self._timers.remove(timer)
             self._arm_heartbeat()
         return True
@@ -242,7 +243,8 @@ class Invocation:
 
     def begin(self, worker_name: str | None = None) -> None:
         """The work starts (a worker took it): the started event; the heartbeat clock runs."""
-        self.accept()
+        if not self._accepted:
+            self.accept()
         self.begun = True
         if self.observer is not None:
             self.observer("begin", self, worker_name)
@@ -264,7 +266,10 @@ class Invocation:
         if at > rt.deadline and rt.on_deadline is not None:
             at, callback = rt.deadline, rt.on_deadline
         timer = rt.clock.schedule(at, callback)
-        self._timers.append(timer)
+        if self._timers is None:
+            self._timers = [timer]
+        else:
+            self._timers.append(timer)
         return timer
 
     def cancel(self) -> None:
@@ -320,9 +325,11 @@ class Invocation:
         return timer
 
     def _close(self) -> None:
-        for timer in self._timers:
-            timer.cancel()
-        self._timers.clear()
+        timers = self._timers
+        if timers is not None:
+            for timer in timers:
+                timer.cancel()
+            timers.clear()
         self._heartbeat_timer = None
         if self.token is not None:
             self.rt.tokens.pop(self.token, None)

@@ -9,6 +9,7 @@ callback's, so the result is its output as sent, for every integration."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Generator
 from typing import Any
 
@@ -38,17 +39,10 @@ call is timed by TimeoutSeconds only."""
 def run_task(state: TaskState, frame: Frame, data: JSON) -> StateGen:
     run = frame.enter(state, data)
     plan = _plan(state)
-
-    def attempt(run: StateRun) -> Generator[Effect, Any, JSON]:
-        # Built on every attempt: Parameters may read $$.State.RetryCount and $$.Task.Token.
-        params, timeout, heartbeat = _prepare(state, run, data)
-        result = yield from _invoke(plan, frame, run, params, timeout, heartbeat)
-        if state.result_selector is not None and not state.jsonata:
-            result = state.result_selector.evaluate(Scope(result, run))
-        return result
-
-    # .waitForTaskToken: each attempt gets its own token at $$.Task.Token.
-    return (yield from run_guarded(frame, run, state, attempt, task_tokens=plan.tokens))
+    # Each attempt is its own StateRun: Parameters may read $$.State.RetryCount and (with
+    # .waitForTaskToken, a token per attempt) $$.Task.Token.
+    body = functools.partial(_attempt, plan, frame, data)
+    return (yield from run_guarded(frame, run, state, body, task_tokens=plan.tokens))
 
 
 class _Plan:
@@ -153,16 +147,11 @@ def _prepare(
 # ----------------------------------------------------------------------------------------------
 
 
-def _invoke(
-    plan: _Plan,
-    frame: Frame,
-    run: StateRun,
-    params: JSON,
-    timeout: float | None,
-    heartbeat: float | None,
-) -> Generator[Effect, Any, JSON]:
-    """Schedule the work, yield it to the runtime's invoker, record how it ended."""
+def _attempt(plan: _Plan, frame: Frame, data: JSON, run: StateRun) -> Generator[Effect, Any, JSON]:
+    """One attempt: schedule the work, yield it to the runtime's invoker, record how it
+    ended; the result (through ResultSelector)."""
     state = plan.state
+    params, timeout, heartbeat = _prepare(state, run, data)
     info = state.info
     rt = frame.rt
     function_name = info.function_name
@@ -191,6 +180,8 @@ def _invoke(
     if outcome == SUCCEEDED:
         value = answer.value
         frame.last = rt.history.shaped(rt.clock.now(), frame.last, plan.succeeded, value)
+        if state.result_selector is not None and not state.jsonata:
+            return state.result_selector.evaluate(Scope(value, run))
         return value
     err = answer.error
     if outcome == TIMED_OUT:
