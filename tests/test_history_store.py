@@ -323,7 +323,8 @@ def test_an_ended_execution_keeps_its_events_compact_and_no_runtime() -> None:
         "ExecutionSucceeded",
     ]
     gc.collect()
-    kept = vars(execution)
+    slots = [n for cls in type(execution).__mro__ for n in getattr(cls, "__slots__", ())]
+    kept = {n: getattr(execution, n) for n in slots}
     roots = [v for k, v in kept.items() if k not in ("_clock", "definition")]
     found = _reachable_types([record.input_text, *roots], stop=(aslrun.VirtualClock,))
     held = {"Runtime", "Frame", "Proc", "StateRun", "generator", "frame", "Timer"}

@@ -56,8 +56,7 @@ class Execution(ExecutionCore):
     ``status`` is RUNNING until the scheduler has run it to its end.
     """
 
-    definition: Mapping[str, Any] | None = None
-    """The definition it runs (set by :meth:`StateMachine.start`; drawn by :meth:`to_svg`)."""
+    __slots__ = ()  # an execution kept by a long simulation holds no attribute dict
 
     @property
     def start_date(self) -> datetime:

@@ -131,6 +131,27 @@ class Identity:
 class ExecutionCore:
     """One execution's status, result and history, and the transitions between them."""
 
+    __slots__ = (
+        "_clock",
+        "_history",
+        "_horizon",
+        "_on_done",
+        "_proc",
+        "_start",
+        "_stop",
+        "_timer",
+        "arn",
+        "cause",
+        "definition",
+        "error",
+        "handler_exception",
+        "input",
+        "name",
+        "output",
+        "state_machine_arn",
+        "status",
+    )
+
     def __init__(
         self,
         *,
@@ -151,6 +172,8 @@ class ExecutionCore:
         self.cause: str | None = None
         self.handler_exception: Exception | None = None
         """The Python exception of the handler whose failure failed the execution."""
+        self.definition: Mapping[str, Any] | None = None
+        """The definition it runs (set by ``StateMachine.start``; drawn by ``to_svg``)."""
         self._start = start_time
         self._stop: float | None = None
         self._history = history

@@ -89,6 +89,37 @@ class Runtime:
     ``freeze_time`` and ``aliases`` are this execution's handler options.
     """
 
+    __slots__ = (
+        "_context_execution",
+        "_random",
+        "_seed",
+        "account",
+        "aliases",
+        "children",
+        "clock",
+        "context_given",
+        "deadline",
+        "execution_arn",
+        "execution_name",
+        "freeze_time",
+        "history",
+        "input",
+        "invoker",
+        "machine_arn",
+        "machine_name",
+        "map_runs",
+        "on_deadline",
+        "redrive_count",
+        "region",
+        "registry",
+        "role_arn",
+        "runners",
+        "start_time",
+        "tokens",
+        "variable_bytes",
+        "variable_sizes",
+    )
+
     def __init__(
         self,
         *,
@@ -175,7 +206,8 @@ class Runtime:
     def child_execution(self) -> Runtime:
         """A runtime for a child execution (a Distributed Map iteration): its own history."""
         child = object.__new__(Runtime)
-        child.__dict__.update(self.__dict__)
+        for name in Runtime.__slots__:
+            setattr(child, name, getattr(self, name))
         child.history = History(self.history.limit)
         child.children = []
         self.children.append(child.history)

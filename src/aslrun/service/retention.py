@@ -16,6 +16,7 @@ simulation of a million executions fits in a few hundred MiB.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from aslrun.runtime.execution import ExecutionCore
@@ -41,15 +42,13 @@ class Retention:
 
     def launched(self, s: ServiceState, entry: ExecutionRecord) -> None:
         """Arrange for an execution's history to be dropped as the mode says when it ends."""
-        if self.mode == "full":
-            return
+        if self.mode != "full":
+            entry.execution.add_done_callback(functools.partial(self._ended, s, entry))
 
-        def ended(execution: ExecutionCore) -> None:
-            execution._history.forget()
-            if self.mode == "none":
-                self._leave(s, entry)
-
-        entry.execution.add_done_callback(ended)
+    def _ended(self, s: ServiceState, entry: ExecutionRecord, execution: ExecutionCore) -> None:
+        execution._history.forget()
+        if self.mode == "none":
+            self._leave(s, entry)
 
     def reserve(self, arn: str) -> None:
         """A name given to StartExecution stays taken after its execution has left."""
