@@ -427,3 +427,32 @@ def test_scheduled_event_records_timeout() -> None:
     """TaskScheduled carries timeoutInSeconds when TimeoutSeconds is set."""
     ex = run(task(INVOKE, Parameters={"FunctionName": "f"}, TimeoutSeconds=30), {}, {"f": tag("x")})
     assert events(ex, "TaskScheduled")[0]["taskScheduledEventDetails"]["timeoutInSeconds"] == 30
+
+
+def test_context_has_the_lambda_context_attributes() -> None:
+    """The Python Lambda context object's attributes (AWS Lambda developer guide, "Using the
+    Lambda context object to retrieve Python function information"): function_version
+    ``$LATEST`` for an unqualified call, log_group_name ``/aws/lambda/<function name>``."""
+    seen: dict[str, Any] = {}
+
+    def f(event: Any, ctx: Any) -> Any:
+        for name in (
+            "function_name",
+            "function_version",
+            "invoked_function_arn",
+            "memory_limit_in_mb",
+            "log_group_name",
+            "task_token",
+        ):
+            seen[name] = getattr(ctx, name)
+        return None
+
+    run(task(FN + "f"), {}, {"f": f})
+    assert seen == {
+        "function_name": "f",
+        "function_version": "$LATEST",
+        "invoked_function_arn": FN + "f",
+        "memory_limit_in_mb": 128,
+        "log_group_name": "/aws/lambda/f",
+        "task_token": None,
+    }

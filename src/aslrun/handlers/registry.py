@@ -339,7 +339,7 @@ _UUID4_SET = (0x8000 << 48) | (4 << 76)
 def new_request_id(rng: random.Random) -> str:
     """A version-4 UUID from ``rng``: ``str(uuid.UUID(int=bits, version=4))`` written out
     (one per handler call: the UUID object costs more than the text)."""
-    h = "%032x" % ((rng.getrandbits(128) & _UUID4_CLEAR) | _UUID4_SET)
+    h = ((rng.getrandbits(128) & _UUID4_CLEAR) | _UUID4_SET).to_bytes(16, "big").hex()
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 

@@ -209,7 +209,8 @@ class Invocation:
         self.answered = answer
         if self.observer is not None:
             self.observer("answer", self, answer)
-        self._close()
+        if self._timers is not None or self.token is not None:
+            self._close()
         proc = self.proc
         if self._arming or proc is None:
             self._early = answer  # answered inside Invoke.arm: handed back without a turn

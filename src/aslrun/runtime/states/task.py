@@ -55,6 +55,7 @@ class _Plan:
         "beats",
         "failed",
         "fields",
+        "plain",
         "prefix",
         "scheduled",
         "scheduled_for",
@@ -74,6 +75,12 @@ class _Plan:
         self.activity = info.kind == "activity"
         self.beats = self.activity or info.pattern in _HEARTBEAT_PATTERNS
         self.tokens = state.resource.endswith(".waitForTaskToken")
+        self.plain = (
+            (state.jsonata or state.input_path is None)
+            and state.parameters is None
+            and state.timeout is None
+            and state.heartbeat is None
+        )
         fields: tuple[tuple[str, Any], ...] = ()
         if prefix == "Task":
             fields = (("resourceType", info.resource_type), ("resource", info.resource))
@@ -151,7 +158,10 @@ def _attempt(plan: _Plan, frame: Frame, data: JSON, run: StateRun) -> Generator[
     """One attempt: schedule the work, yield it to the runtime's invoker, record how it
     ended; the result (through ResultSelector)."""
     state = plan.state
-    params, timeout, heartbeat = _prepare(state, run, data)
+    if plan.plain:  # no InputPath, Parameters or limits: the input as it is
+        params, timeout, heartbeat = data, None, None
+    else:
+        params, timeout, heartbeat = _prepare(state, run, data)
     info = state.info
     rt = frame.rt
     function_name = info.function_name
