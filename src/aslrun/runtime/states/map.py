@@ -77,10 +77,7 @@ def _iterate(
         frame.event("MapRunStarted", {"mapRunArn": _map_run_arn(frame, state)})
     processor = state.processor
     assert processor is not None
-    selector = state.item_selector or state.parameters
-    inputs = [_item_input(selector, run, effective, i, item) for i, item in enumerate(items)]
-    if state.item_batcher is not None:
-        inputs = batch_items(state, run, effective, inputs)
+    inputs = _inputs(state, run, effective, items)
     failures: list[StatesError] = []
     tolerated = _tolerated(config, len(items))
     handle = None if observer is None else _observe(observer, frame, state, config, len(inputs))
@@ -131,6 +128,15 @@ def _iterate(
 
 
 _OUTCOMES = ("Started", "Succeeded", "Failed", "Aborted")
+
+
+def _inputs(state: MapState, run: StateRun, effective: JSON, items: list[JSON]) -> list[JSON]:
+    """Each iteration's input: the item through ItemSelector (Parameters), then batched."""
+    selector = state.item_selector or state.parameters
+    inputs = [_item_input(selector, run, effective, i, item) for i, item in enumerate(items)]
+    if state.item_batcher is not None:
+        inputs = batch_items(state, run, effective, inputs)
+    return inputs
 
 
 def _vouch(frame: Frame, results: list[JSON], bounds: list[int]) -> None:
