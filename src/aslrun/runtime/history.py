@@ -87,15 +87,18 @@ class History:
     process and the execution fails; without (a Distributed Map child), a ``States.Runtime``
     failure ends the child.  Once refused, later events are dropped silently.
 
-    Columns, one entry per event: ``_times`` (timestamps), ``_meta`` (type code << 32 |
-    previous event id) and two slots per event in ``_slots``: (state name, payload value)
-    for a *StateEntered/*StateExited recorded by ``state_entered``/``state_exited``,
-    (``Shape``, value) for one recorded by ``shaped``, (details dict or None, None) for one
-    recorded by ``add``.  ``listener`` (when set) is given each event as it is recorded.
+    Columns, one entry per event: ``_times`` (timestamps), ``_codes`` (type codes),
+    ``_previous`` (previous event ids: arrays take them without making an int object, as
+    packing both in one number would) and two slots per event in ``_slots``: (state name,
+    payload value) for a *StateEntered/*StateExited recorded by ``state_entered`` or
+    ``state_exited``, (``Shape``, value) for one recorded by ``shaped``, (details dict or
+    None, None) for one recorded by ``add``.  ``listener`` (when set) is given each event as
+    it is recorded.
     """
 
     __slots__ = (
-        "_meta",
+        "_codes",
+        "_previous",
         "_slots",
         "_times",
         "forgotten",
@@ -107,7 +110,8 @@ class History:
 
     def __init__(self, limit: int = MAX_EVENTS) -> None:
         self._times = array("d")
-        self._meta = array("q")
+        self._codes = array("H")
+        self._previous = array("i")
         self._slots: list[Any] = []
         self.listener: Callable[[HistoryEvent], None] | None = None  # told of each new event
         self.limit = limit
@@ -143,7 +147,8 @@ class History:
         if event_id >= self.limit or self.listener is not None or not self._inline:
             return self._record(timestamp, code, previous, name, value)
         times.append(timestamp)  # _record's work, inline: this is the commonest event
-        self._meta.append(code << 32 | previous)
+        self._codes.append(code)
+        self._previous.append(previous)
         slots = self._slots
         slots.append(name)
         slots.append(value)
@@ -161,7 +166,8 @@ class History:
         if event_id >= self.limit or self.listener is not None or not self._inline:
             return self._record(timestamp, code, previous, name, value)
         times.append(timestamp)
-        self._meta.append(code << 32 | previous)
+        self._codes.append(code)
+        self._previous.append(previous)
         slots = self._slots
         slots.append(name)
         slots.append(value)
@@ -180,7 +186,8 @@ class History:
         if event_id >= self.limit and TYPES[code] not in TERMINAL_EVENTS:
             return self._overflow()
         times.append(timestamp)
-        self._meta.append(code << 32 | previous)
+        self._codes.append(code)
+        self._previous.append(previous)
         slots = self._slots
         slots.append(a)
         slots.append(b)
@@ -200,7 +207,8 @@ class History:
         """Append events recorded elsewhere (a durable store's), as they are: nobody is told."""
         for e in events:
             self._times.append(e.timestamp)
-            self._meta.append(type_code(e.type) << 32 | e.previous_event_id)
+            self._codes.append(type_code(e.type))
+            self._previous.append(e.previous_event_id)
             self._slots.append(e.details)
             self._slots.append(None)
 
@@ -209,7 +217,8 @@ class History:
         trimmed to their length."""
         self.listener = self.on_limit = None
         self._times = self._times[:]
-        self._meta = self._meta[:]
+        self._codes = self._codes[:]
+        self._previous = self._previous[:]
         self._slots = self._slots[:]
 
     def forget(self) -> None:
@@ -217,7 +226,8 @@ class History:
         service's ``history="summary"`` or ``"none"`` retention."""
         self.forgotten += len(self._times)
         self._times = array("d")
-        self._meta = array("q")
+        self._codes = array("H")
+        self._previous = array("i")
         self._slots = []
         self.listener = self.on_limit = None
 
@@ -235,11 +245,11 @@ class History:
         """The kept event at ``index`` (0 is the first kept; negative counts from the end)."""
         if index < 0:
             index += len(self._times)
-        meta = self._meta[index]
-        code = meta >> 32
+        code = self._codes[index]
         slots = self._slots
         details = details_of(code, slots[2 * index], slots[2 * index + 1])
-        return HistoryEvent(index + 1, meta & 0xFFFFFFFF, self._times[index], TYPES[code], details)
+        previous = self._previous[index]
+        return HistoryEvent(index + 1, previous, self._times[index], TYPES[code], details)
 
     def __iter__(self) -> Iterator[HistoryEvent]:
         index = 0
@@ -256,13 +266,12 @@ class History:
         """``event(index).as_dict()``, made directly from the columns."""
         if index < 0:
             index += len(self._times)
-        meta = self._meta[index]
-        code = meta >> 32
+        code = self._codes[index]
         out: dict[str, Any] = {
             "timestamp": to_datetime(self._times[index]),
             "type": TYPES[code],
             "id": index + 1,
-            "previousEventId": meta & 0xFFFFFFFF,
+            "previousEventId": self._previous[index],
         }
         key = DETAILS_KEYS[code]
         a = self._slots[2 * index]
