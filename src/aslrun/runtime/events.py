@@ -247,6 +247,12 @@ def compact(type: str, details: dict[str, Any]) -> tuple[Shape, Any] | None:
     """``details`` as a ``Shape`` and a value, when they hold one ``Payload`` or one ``int``
     (a Map iteration's index) and otherwise text fields; else None.  (The shared fields are
     text only: a shared ``Shape`` must not take 1 for True.)"""
+    if len(details) == 1:  # {"output": Payload(...)}, {"length": 3} ...
+        ((only, given),) = details.items()
+        cls = given.__class__
+        if cls is Payload:
+            return shape(type, (), only), given.value
+        return (shape(type, (), only, payload=False), given) if cls is int else None
     key: str | None = None
     value: Any = None
     payload = False

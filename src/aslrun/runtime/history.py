@@ -2,7 +2,7 @@
 
 Events are recorded cheaply and rendered to AWS's dict shape, with payloads as compact JSON
 text, only when someone reads them.  A ``History`` keeps its events in columns, not one
-object each: the timestamp, an interned type code and the previous event id in arrays, and
+object each: the timestamp, an interned type code and the previous event id, and
 two slots holding what the details need.  The common kinds keep no details dict: a state
 entered or exited keeps its name and payload value; a Task or Lambda event keeps a ``Shape``
 (its fixed fields, shared by every execution that records the same ones) and its payload.
@@ -88,8 +88,7 @@ class History:
     failure ends the child.  Once refused, later events are dropped silently.
 
     Columns, one entry per event: ``_times`` (timestamps), ``_codes`` (type codes),
-    ``_previous`` (previous event ids: arrays take them without making an int object, as
-    packing both in one number would) and two slots per event in ``_slots``: (state name,
+    ``_previous`` (previous event ids) and two slots per event in ``_slots``: (state name,
     payload value) for a *StateEntered/*StateExited recorded by ``state_entered`` or
     ``state_exited``, (``Shape``, value) for one recorded by ``shaped``, (details dict or
     None, None) for one recorded by ``add``.  ``listener`` (when set) is given each event as
@@ -109,9 +108,11 @@ class History:
     )
 
     def __init__(self, limit: int = MAX_EVENTS) -> None:
-        self._times = array("d")
-        self._codes = array("H")
-        self._previous = array("i")
+        # Lists while the execution runs (a list's append is the cheapest), typed arrays once
+        # it has ended (``close``): 8 + 2 + 4 bytes an event, no object kept per timestamp.
+        self._times: list[float] | array[float] = []
+        self._codes: list[int] | array[int] = []
+        self._previous: list[int] | array[int] = []
         self._slots: list[Any] = []
         self.listener: Callable[[HistoryEvent], None] | None = None  # told of each new event
         self.limit = limit
@@ -214,20 +215,20 @@ class History:
 
     def close(self) -> None:
         """The execution has ended: nothing more to tell (no cycle kept), and the columns
-        trimmed to their length."""
+        made compact (typed arrays, trimmed to their length)."""
         self.listener = self.on_limit = None
-        self._times = self._times[:]
-        self._codes = self._codes[:]
-        self._previous = self._previous[:]
+        self._times = array("d", self._times)
+        self._codes = array("H", self._codes)
+        self._previous = array("i", self._previous)
         self._slots = self._slots[:]
 
     def forget(self) -> None:
         """Drop the events (they stay counted in ``len``): an ended execution under a
         service's ``history="summary"`` or ``"none"`` retention."""
         self.forgotten += len(self._times)
-        self._times = array("d")
-        self._codes = array("H")
-        self._previous = array("i")
+        self._times = []
+        self._codes = []
+        self._previous = []
         self._slots = []
         self.listener = self.on_limit = None
 
