@@ -75,7 +75,7 @@ class JsonTooDeep(JsonValueError):
 def _where(path: Location) -> str:
     if not path:
         return ""
-    from aslrun.errors import format_location  # noqa: PLC0415
+    from aslrun.errors import format_location  # noqa: PLC0415 - aslrun.errors imports this module
 
     return f"at {format_location(path)}: "
 

@@ -128,19 +128,19 @@ class Execution(ExecutionCore):
     def calls(self, state: str) -> list[Call]:
         """Each invocation of the Task state ``state``: ``Call(input, at, output, error,
         cause, ended)``, each retry attempt and Map iteration its own."""
-        from aslrun.testing import inspect  # noqa: PLC0415
+        from aslrun.testing import inspect  # noqa: PLC0415 - testing sits above api
 
         return list(inspect.calls(self.history, state))
 
     def state_input(self, state: str, index: int = -1) -> JSON:
         """The input ``state`` was entered with (the last entry, or entry ``index``)."""
-        from aslrun.testing import inspect  # noqa: PLC0415
+        from aslrun.testing import inspect  # noqa: PLC0415 - testing sits above api
 
         return inspect.state_input(self.history, state, index)
 
     def state_output(self, state: str, index: int = -1) -> JSON:
         """The output ``state`` left with (the last exit, or exit ``index``)."""
-        from aslrun.testing import inspect  # noqa: PLC0415
+        from aslrun.testing import inspect  # noqa: PLC0415 - testing sits above api
 
         return inspect.state_output(self.history, state, index)
 

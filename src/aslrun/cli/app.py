@@ -154,7 +154,7 @@ def _add_run(commands: Any) -> None:
 
 def run_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """``aslrun run``: load, run to the end, report; returns an :class:`ExitCode`."""
-    from aslrun.cli import validate as cli_validate  # noqa: PLC0415
+    from aslrun.cli import validate as cli_validate  # noqa: PLC0415 - loaded on use
 
     try:
         if args.freeze_time:
@@ -215,7 +215,7 @@ def run_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
 
 
 def _coverage(machine: StateMachine, execution: Execution, target: str, stderr: TextIO) -> None:
-    from aslrun.toolkit.coverage_report import write_run_coverage  # noqa: PLC0415
+    from aslrun.toolkit.coverage_report import write_run_coverage  # noqa: PLC0415 - the toolkit, loaded on use
 
     write_run_coverage(machine, execution, target, stderr)
 

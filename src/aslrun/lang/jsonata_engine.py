@@ -12,7 +12,7 @@ import sys
 _limit = sys.getrecursionlimit()
 
 import jsonata as engine  # noqa: E402  (the import itself is what needs undoing)
-from jsonata import functions, jexception, parser, utils  # noqa: E402
+from jsonata import functions, jexception, parser, utils  # noqa: E402  (as above)
 
 sys.setrecursionlimit(_limit)
 

@@ -241,7 +241,7 @@ def _compile_extended(
     text: str, kind: PathKind, variable: str | None, rest: str, function: str | None
 ) -> Path:
     # Imported only when a definition has a non-plain path: most never pay for it.
-    from aslrun.lang import jayway  # noqa: PLC0415
+    from aslrun.lang import jayway  # noqa: PLC0415 - see the comment above
 
     try:
         expr = jayway.compile_jayway(rest)
@@ -252,7 +252,7 @@ def _compile_extended(
 
 
 def _apply_function(path: Path, value: JSON) -> JSON:
-    from aslrun.lang import jayway  # noqa: PLC0415
+    from aslrun.lang import jayway  # noqa: PLC0415 - as above: only for non-plain paths
 
     assert path.function is not None
     try:

@@ -59,7 +59,7 @@ def api_model() -> ApiModel:
     """The model, read once from the installed botocore."""
     try:
         from botocore.loaders import Loader  # noqa: PLC0415 - optional dependency
-        from botocore.model import ServiceModel  # noqa: PLC0415
+        from botocore.model import ServiceModel  # noqa: PLC0415 - optional dependency
     except ImportError:
         raise ModelUnavailable(
             "the Step Functions API layer needs botocore: pip install 'aslrun[server]'"

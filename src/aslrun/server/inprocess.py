@@ -18,6 +18,7 @@ before it talks to AWS).  Mocks nest; the innermost one answers.
 from __future__ import annotations
 
 import functools
+import sys
 import threading
 import weakref
 from collections.abc import Callable, Iterator
@@ -125,7 +126,6 @@ class _Bridge:
 
 def _default_session() -> Any:
     """boto3's default botocore session, if boto3 is loaded and has made one."""
-    import sys  # noqa: PLC0415
 
     boto3 = sys.modules.get("boto3")
     default = getattr(boto3, "DEFAULT_SESSION", None)

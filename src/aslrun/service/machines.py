@@ -225,7 +225,7 @@ class MachinesAPI:
         check_enum("type", type, TYPES)
         check_enum("severity", severity, ("ERROR", "WARNING"))
         size = check_max_results(maxResults, 100, limit=100)
-        from aslrun.service.errors import InvalidDefinition  # noqa: PLC0415
+        from aslrun.service.errors import InvalidDefinition  # noqa: PLC0415 - loaded on use
 
         try:
             _, value = read_definition(definition)

@@ -33,9 +33,9 @@ class ServiceMocks:
         validation: str,
         environ: Mapping[str, str],
     ) -> ServiceMocks:
-        from aslrun.toolkit.mockconfig import mock_config_from_env  # noqa: PLC0415
-        from aslrun.toolkit.mocking import as_mock_config  # noqa: PLC0415
-        from aslrun.toolkit.mockshapes import MODES, require_botocore  # noqa: PLC0415
+        from aslrun.toolkit.mockconfig import mock_config_from_env  # noqa: PLC0415 - the toolkit sits above the service
+        from aslrun.toolkit.mocking import as_mock_config  # noqa: PLC0415 - the toolkit sits above the service
+        from aslrun.toolkit.mockshapes import MODES, require_botocore  # noqa: PLC0415 - the toolkit sits above the service
 
         if validation not in MODES:
             raise ValueError(
@@ -55,7 +55,7 @@ class ServiceMocks:
         case = test_case if test_case is not None else self.test_case
         if case is None or self.config is None:
             return None
-        from aslrun.toolkit.mocking import plan_mocks  # noqa: PLC0415
+        from aslrun.toolkit.mocking import plan_mocks  # noqa: PLC0415 - the toolkit sits above the service
 
         machine = record.version.machine
         plan = plan_mocks(

@@ -143,7 +143,7 @@ class StepFunctions(MachinesAPI, ExecutionsAPI, ActivitiesAPI, MapRunsAPI):
     def test_state(self, **request: Any) -> dict[str, Any]:
         """AWS's TestState, offline: one state run alone (see ``aslrun.toolkit.test_state``);
         a Task without a mock calls this service's handlers."""
-        from aslrun.service.test_state import service_test_state  # noqa: PLC0415
+        from aslrun.service.test_state import service_test_state  # noqa: PLC0415 - the toolkit sits above the service
 
         return service_test_state(self._s, request)
 

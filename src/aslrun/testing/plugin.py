@@ -105,7 +105,7 @@ def _handlers(value: Any) -> ResourceRegistry:
     if isinstance(value, Mapping):
         return ResourceRegistry(value)
     if isinstance(value, str):  # a handlers module, as for aslrun run --handlers
-        from aslrun.cli.inputs import handlers  # noqa: PLC0415
+        from aslrun.cli.inputs import handlers  # noqa: PLC0415 - loaded on use
 
         return ResourceRegistry(handlers([value]))
     raise pytest.UsageError(
@@ -136,7 +136,7 @@ def sfn(
     (with ``--aslrun-target``: a boto3 client for that endpoint)."""
     target = request.config.getoption("--aslrun-target")
     if target:
-        from aslrun.server.target import remote_client  # noqa: PLC0415
+        from aslrun.server.target import remote_client  # noqa: PLC0415 - the server, loaded on use
 
         yield remote_client(target)
         return
@@ -166,7 +166,7 @@ def sfn(
 def sfn_boto3(request: pytest.FixtureRequest) -> Generator[Any, None, None]:
     """A boto3 ``stepfunctions`` client answered in-process by the ``sfn`` service (with
     ``--aslrun-target``: a client for that endpoint), so the test runs unchanged on AWS."""
-    from aslrun.server.target import boto3_client, remote_client  # noqa: PLC0415
+    from aslrun.server.target import boto3_client, remote_client  # noqa: PLC0415 - the server, loaded on use
 
     target = request.config.getoption("--aslrun-target")
     if target:

@@ -51,7 +51,7 @@ def _json(option: str, text: str | None) -> Any:
 
 
 def test_state_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from aslrun.api import load  # noqa: PLC0415
+    from aslrun.api import load  # noqa: PLC0415 - loaded on use
 
     try:
         machine = load(args.definition)

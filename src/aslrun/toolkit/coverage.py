@@ -90,7 +90,7 @@ class MachineCoverage:
 
     def add(self, history: Iterable[Mapping[str, Any]]) -> None:
         """Count one execution's history (GetExecutionHistory's ``events``)."""
-        from aslrun.toolkit.graph_overlay import read_history  # noqa: PLC0415
+        from aslrun.toolkit.graph_overlay import read_history  # noqa: PLC0415 - loaded on use
 
         events = list(history)
         self.taken |= read_history(events).taken

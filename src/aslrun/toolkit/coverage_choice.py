@@ -16,8 +16,8 @@ __all__ = ["walk_states", "which_rule"]
 
 @lru_cache(maxsize=256)
 def _rules(state_json: str, name: str) -> Any:
-    from aslrun.api import load  # noqa: PLC0415
-    from aslrun.toolkit.test_state import _synthetic  # noqa: PLC0415
+    from aslrun.api import load  # noqa: PLC0415 - loaded on use
+    from aslrun.toolkit.test_state import _synthetic  # noqa: PLC0415 - loaded on use
 
     machine_doc, _, _ = _synthetic(name, json.loads(state_json), None, None, mocked=False)
     try:
@@ -29,9 +29,9 @@ def _rules(state_json: str, name: str) -> Any:
 def which_rule(definition: Mapping[str, Any], name: str, data: JSON) -> int | None:
     """The index of the first rule of Choice state ``name`` matching ``data`` (-1 when none
     matches), or None when it cannot be decided offline (JSONata, variables, $$)."""
-    from aslrun.lang import choice  # noqa: PLC0415
-    from aslrun.lang.templates import Scope, resolve_in  # noqa: PLC0415
-    from aslrun.toolkit.test_state_inspect import _Info  # noqa: PLC0415
+    from aslrun.lang import choice  # noqa: PLC0415 - loaded on use
+    from aslrun.lang.templates import Scope, resolve_in  # noqa: PLC0415 - loaded on use
+    from aslrun.toolkit.test_state_inspect import _Info  # noqa: PLC0415 - loaded on use
 
     raw = dict(walk_states(definition.get("States", {}))).get(name)
     if raw is None or definition.get("QueryLanguage") == "JSONata":

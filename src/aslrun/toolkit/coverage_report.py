@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import json
+from pathlib import Path
 from typing import Any
 
 from aslrun.toolkit.coverage import KINDS, CoverageCollector, MachineCoverage
@@ -77,8 +78,8 @@ def to_json(collector: CoverageCollector) -> str:
 
 def picture(m: MachineCoverage) -> str:
     """The machine's SVG, states coloured by coverage (needs the ``graph`` extra)."""
-    from aslrun.toolkit.graph import to_svg  # noqa: PLC0415
-    from aslrun.toolkit.graph_overlay import Overlay, StateRecord  # noqa: PLC0415
+    from aslrun.toolkit.graph import to_svg  # noqa: PLC0415 - the graph extra, loaded on use
+    from aslrun.toolkit.graph_overlay import Overlay, StateRecord  # noqa: PLC0415 - on use
 
     records = {
         point[1]: StateRecord(entered=hits, exited=hits)
@@ -129,7 +130,6 @@ def to_html(collector: CoverageCollector) -> str:
 def write_run_coverage(machine: Any, execution: Any, target: str, stderr: Any) -> None:
     """``aslrun run --coverage [PATH]``: the table on stderr (``-``), or a report to PATH
     (JSON for ``.json``, HTML for ``.html``/``.htm``, else the table)."""
-    from pathlib import Path  # noqa: PLC0415
 
     collector = CoverageCollector()
     collector.add(machine.definition, execution.history, name=machine.name)

@@ -88,8 +88,8 @@ def operation_for(info: ResourceInfo) -> tuple[str, str] | None:
 
 @functools.lru_cache(maxsize=64)
 def _output_shape(service: str, operation: str) -> Any:
-    from botocore.exceptions import DataNotFoundError, UnknownServiceError  # noqa: PLC0415
-    from botocore.model import OperationNotFoundError, ServiceModel  # noqa: PLC0415
+    from botocore.exceptions import DataNotFoundError, UnknownServiceError  # noqa: PLC0415 - botocore, optional
+    from botocore.model import OperationNotFoundError, ServiceModel  # noqa: PLC0415 - botocore, optional
 
     try:
         model = ServiceModel(_loader().load_service_model(service, "service-2"), service)
@@ -100,7 +100,7 @@ def _output_shape(service: str, operation: str) -> Any:
 
 @functools.lru_cache(maxsize=1)
 def _loader() -> Any:
-    from botocore.loaders import create_loader  # noqa: PLC0415
+    from botocore.loaders import create_loader  # noqa: PLC0415 - botocore, optional
 
     return create_loader()
 

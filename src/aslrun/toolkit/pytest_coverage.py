@@ -34,7 +34,7 @@ class CoverageSession:
         self._stop: Callable[[], None] | None = None
 
     def start(self) -> None:
-        from aslrun.api import observe_executions  # noqa: PLC0415
+        from aslrun.api import observe_executions  # noqa: PLC0415 - loaded when the plugin is enabled
 
         self._stop = observe_executions(lambda sm, ex: self.pending.append((sm, ex)))
 
@@ -125,7 +125,7 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     cov = config.stash.get(_KEY, None)
     if cov is None:
         return
-    from aslrun.toolkit.coverage_report import to_html, to_json, to_text  # noqa: PLC0415
+    from aslrun.toolkit.coverage_report import to_html, to_json, to_text  # noqa: PLC0415 - loaded when a report is written
 
     cov.stop()
     reports = config.getoption("aslrun_cov_report") or ["term-missing"]

@@ -20,10 +20,11 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final, NoReturn
 
 from aslrun._json import JSON, dumps
-from aslrun.errors import AslrunError
-from aslrun.handlers.registry import ResourceRegistry
+from aslrun.errors import AslrunError, StatesError
+from aslrun.handlers.registry import ResourceRegistry, describe_resource
 from aslrun.runtime.clock import VirtualClock
 from aslrun.runtime.retry import matches
+from aslrun.toolkit import mockshapes
 from aslrun.toolkit.test_state_config import (
     TestStateError,
     check_error_caused_by,
@@ -142,9 +143,6 @@ def _validate_mock(state: Mapping[str, Any], mock: Mapping[str, Any]) -> None:
     """A mocked Task result checked against its service's response shape in botocore's
     model (fieldValidationMode STRICT or PRESENT), as TestState checks it; a resource
     without a model (HTTP, API Gateway, .sync ...) is not checked."""
-    from aslrun.handlers.registry import describe_resource  # noqa: PLC0415
-    from aslrun.toolkit import mockshapes  # noqa: PLC0415
-
     mode = str(mock.get("fieldValidationMode", "STRICT"))
     if mode == "NONE" or "result" not in mock or state.get("Type") != "Task":
         return
@@ -168,7 +166,6 @@ def _validate_mock(state: Mapping[str, Any], mock: Mapping[str, Any]) -> None:
 
 
 def _mock_handler(mock: Mapping[str, Any]) -> Callable[[JSON], JSON]:
-    from aslrun.errors import StatesError  # noqa: PLC0415
 
     if "errorOutput" in mock:
         err = mock["errorOutput"]
@@ -345,7 +342,7 @@ def _run(
     given: Mapping[str, JSON] | None,
 ) -> Any:
     """The synthetic machine run to its end; ``given``: the request's Context object fields."""
-    from aslrun.runtime.execution import ExecutionOptions  # noqa: PLC0415
+    from aslrun.runtime.execution import ExecutionOptions  # noqa: PLC0415 - loaded on use
 
     registry = handlers if isinstance(handlers, ResourceRegistry) else ResourceRegistry(handlers)
     options = ExecutionOptions(seed=seed, aliases=machine.function_aliases, context=given)

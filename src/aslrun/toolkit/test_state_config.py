@@ -95,7 +95,7 @@ def check_error_caused_by(
 def reader_items(state: Mapping[str, Any], config: Mapping[str, Any]) -> list[JSON] | None:
     """``mapItemReaderData``: what the Map's ItemReader reads, as found in its source (the
     S3 object's text, or ListObjectsV2's answer), parsed as its ``ReaderConfig`` says."""
-    from aslrun.runtime.states.distributed import _parse_body  # noqa: PLC0415
+    from aslrun.runtime.states.distributed import _parse_body  # noqa: PLC0415 - loaded on use
 
     data = config.get("mapItemReaderData")
     if data is None:
@@ -129,9 +129,9 @@ def map_threshold(
     threshold: past it, the Map fails with States.ExceedToleratedFailureThreshold (the
     mock's error then); None while within it, or when the Map sets no threshold.  The
     items are ``mapItemReaderData``'s when given, else the input's at ``ItemsPath``."""
-    from aslrun.lang.paths import PathNotFound, PathSyntaxError, compile_path  # noqa: PLC0415
-    from aslrun.lang.templates import Scope, resolve_in  # noqa: PLC0415
-    from aslrun.toolkit.test_state_inspect import _Info  # noqa: PLC0415
+    from aslrun.lang.paths import PathNotFound, PathSyntaxError, compile_path  # noqa: PLC0415 - loaded on use
+    from aslrun.lang.templates import Scope, resolve_in  # noqa: PLC0415 - loaded on use
+    from aslrun.toolkit.test_state_inspect import _Info  # noqa: PLC0415 - loaded on use
 
     data: JSON = items if items is not None else value
     for key in ("InputPath", "ItemsPath") if items is None else ():

@@ -87,7 +87,7 @@ def inspection_data(
 ) -> dict[str, JSON]:
     """The ``inspectionData`` of a DEBUG answer, each value JSON text as AWS returns it;
     ``given``: the request's Context object fields."""
-    from aslrun.runtime.frame import overlay_context  # noqa: PLC0415
+    from aslrun.runtime.frame import overlay_context  # noqa: PLC0415 - loaded on use
 
     got = _recorded(events, name)
     data: dict[str, JSON] = {"input": input_text}
