@@ -456,3 +456,24 @@ def test_context_has_the_lambda_context_attributes() -> None:
         "log_group_name": "/aws/lambda/f",
         "task_token": None,
     }
+
+
+def test_timeout_seconds_path_is_read_on_every_run_of_the_same_machine() -> None:
+    """TimeoutSecondsPath is read from each execution's input: LambdaFunctionScheduled's
+    ``timeoutInSeconds`` is that execution's (history event shape: GetExecutionHistory's
+    lambdaFunctionScheduledEventDetails {resource, input, inputDetails, timeoutInSeconds})."""
+    sm = aslrun.load(task(FN + "f", TimeoutSecondsPath="$.t"))
+    seen = []
+    for t in (10, 20, 10):
+        ex = sm.run({"t": t}, handlers={"f": tag("ok")}, clock=aslrun.VirtualClock(start=0))
+        (scheduled,) = events(ex, "LambdaFunctionScheduled")
+        seen.append(scheduled["lambdaFunctionScheduledEventDetails"])
+    assert seen == [
+        {
+            "resource": FN + "f",
+            "input": json.dumps({"t": t}, separators=(",", ":")),
+            "inputDetails": {"truncated": False},
+            "timeoutInSeconds": t,
+        }
+        for t in (10, 20, 10)
+    ]

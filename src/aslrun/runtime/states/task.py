@@ -58,7 +58,6 @@ class _Plan:
         "plain",
         "prefix",
         "scheduled",
-        "scheduled_for",
         "started",
         "state",
         "submitted",
@@ -90,15 +89,14 @@ class _Plan:
         self.submitted = shape("TaskSubmitted", fields, "output")
         self.failed = f"{prefix}Failed"
         self.timed_out = f"{prefix}TimedOut"
-        self.scheduled: Shape | None = None
-        self.scheduled_for: tuple[float | None, float | None, str] | None = None
+        self.scheduled: tuple[tuple[float | None, float | None, str], Shape] | None = None
 
     def scheduled_shape(self, timeout: float | None, heartbeat: float | None, region: str) -> Shape:
         """The scheduled event's ``Shape`` for these limits (remade only when they change)."""
         key = (timeout, heartbeat, region)
-        found = self.scheduled
-        if found is not None and self.scheduled_for == key:
-            return found
+        last = self.scheduled  # one attribute: a thread reads a key with its own shape
+        if last is not None and last[0] == key:
+            return last[1]
         prefix = self.prefix
         after: tuple[tuple[str, Any], ...] = ()
         if timeout is not None:
@@ -111,7 +109,7 @@ class _Plan:
         else:
             fields = (("resource", self.state.resource),)
             found = shape(f"{prefix}Scheduled", fields, "input", after=after)
-        self.scheduled, self.scheduled_for = found, key
+        self.scheduled = (key, found)
         return found
 
 
