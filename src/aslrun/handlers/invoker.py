@@ -257,7 +257,8 @@ def _marshal(
             "Runtime.MarshalError" if lambda_like else "States.Runtime",
             cause if lambda_like else message,
         )
-    if utf8_size(text) > MAX_PAYLOAD_BYTES:  # a lone surrogate counts as Java writes it
+    size = len(text) if text.isascii() else utf8_size(text)  # a lone surrogate: as Java writes it
+    if size > MAX_PAYLOAD_BYTES:
         return None, StatesError(
             "States.DataLimitExceeded",
             f"The state/task '{name}' returned a result with a size exceeding the maximum "

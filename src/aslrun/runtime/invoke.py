@@ -283,28 +283,6 @@ class Invocation:
 
     # -- the process side ----------------------------------------------------------------------
 
-    def _open(self, proc: Proc) -> Answer | _Pending:
-        self.proc = proc
-        token = self.token
-        tokens = self.rt.tokens
-        if token is not None:
-            tokens[token] = self
-        self._arming = True
-        try:
-            self.rt.invoker.start(self)
-        finally:
-            self._arming = False
-        early = self._early
-        if early is not None:
-            self._early = None
-            return early
-        if self.timeout_seconds is not None:
-            self._deadline(self.started_at + self.timeout_seconds, self.time_out)
-        if self.heartbeat_seconds is not None and self.begun:
-            self._arm_heartbeat()
-        proc.invocation = self
-        return PENDING
-
     def _arm_heartbeat(self) -> None:
         assert self.heartbeat_seconds is not None
         at = self.rt.clock.now() + self.heartbeat_seconds
@@ -345,4 +323,25 @@ class Invoke:
         self.invocation = invocation
 
     def arm(self, proc: Proc) -> Answer | _Pending:
-        return self.invocation._open(proc)
+        """Open the invocation for ``proc``: register its token, hand it to the invoker; its
+        answer when the invoker gave one at once, else arm its deadlines and wait."""
+        inv = self.invocation
+        inv.proc = proc
+        token = inv.token
+        if token is not None:
+            inv.rt.tokens[token] = inv
+        inv._arming = True
+        try:
+            inv.rt.invoker.start(inv)
+        finally:
+            inv._arming = False
+        early = inv._early
+        if early is not None:
+            inv._early = None
+            return early
+        if inv.timeout_seconds is not None:
+            inv._deadline(inv.started_at + inv.timeout_seconds, inv.time_out)
+        if inv.heartbeat_seconds is not None and inv.begun:
+            inv._arm_heartbeat()
+        proc.invocation = inv
+        return PENDING

@@ -38,7 +38,9 @@ call is timed by TimeoutSeconds only."""
 
 def run_task(state: TaskState, frame: Frame, data: JSON) -> StateGen:
     run = frame.enter(state, data)
-    plan = _plan(state)
+    plan = _PLANS.get(id(state))
+    if plan is None or plan.state is not state:
+        plan = _plan(state)
     # Each attempt is its own StateRun: Parameters may read $$.State.RetryCount and (with
     # .waitForTaskToken, a token per attempt) $$.Task.Token.
     body = functools.partial(_attempt, plan, frame, data)
@@ -118,13 +120,11 @@ _MAX_PLANS = 4096  # a process that loads many machines makes them again, never 
 
 
 def _plan(state: TaskState) -> _Plan:
-    """The state's ``_Plan``, made on its first run (keyed by identity: the state is kept
-    alive by its plan, so an id is never reused while it is in the table)."""
-    found = _PLANS.get(id(state))
-    if found is None or found.state is not state:
-        if len(_PLANS) >= _MAX_PLANS:
-            _PLANS.clear()
-        found = _PLANS[id(state)] = _Plan(state)
+    """The state's ``_Plan``, made on its first run (``run_task`` finds it in ``_PLANS`` by
+    identity: the state is kept alive by its plan, so its id is never reused while there)."""
+    if len(_PLANS) >= _MAX_PLANS:
+        _PLANS.clear()
+    found = _PLANS[id(state)] = _Plan(state)
     return found
 
 
@@ -236,7 +236,12 @@ class _TaskEvents:
         frame = self.frame
         rt = frame.rt
         plan = self.plan
-        kind = plan.scheduled_shape(self.timeout, self.heartbeat, rt.region)
+        last = plan.scheduled
+        timeout, heartbeat, region = self.timeout, self.heartbeat, rt.region
+        if last is not None and last[0] == (timeout, heartbeat, region):
+            kind = last[1]  # scheduled_shape's own test, without the call
+        else:
+            kind = plan.scheduled_shape(timeout, heartbeat, region)
         params = self.params
         value = dumps(params) if plan.prefix == "Task" else params
         frame.last = rt.history.shaped(rt.clock.now(), frame.last, kind, value)
