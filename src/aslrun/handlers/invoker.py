@@ -205,14 +205,14 @@ def _context(invocation: Invocation, started: float, request_id: str) -> Handler
     else:
         target = invocation.function_name or invocation.state_name
         name, arn = _names(target, rt.region, rt.account)
-    return HandlerContext(
-        function_name=name,
-        state_name=invocation.state_name,
-        execution_arn=rt.execution_arn,
-        invoked_function_arn=arn,
-        started=started,
-        timeout=invocation.timeout_seconds,
-        request_id=request_id,
+    return HandlerContext(  # by position: cheaper than seven keywords, once per call
+        name,  # function_name
+        invocation.state_name,
+        rt.execution_arn,
+        arn,  # invoked_function_arn
+        started,
+        invocation.timeout_seconds,  # timeout
+        request_id,
     )
 
 

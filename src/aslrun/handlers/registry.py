@@ -253,7 +253,6 @@ class HandlerContext:
 
     def __init__(
         self,
-        *,
         function_name: str,
         state_name: str,
         execution_arn: str,

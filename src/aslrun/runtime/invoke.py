@@ -114,6 +114,9 @@ class Invocation:
 
     ``raw``: the handler's value is returned as it is (an S3 object body for ItemReader),
     not marshalled as a Task result with the Lambda wire format.
+
+    The arguments may be given by position (the Task's hot path does: binding eleven
+    keywords costs more than the rest of the construction).
     """
 
     __slots__ = (
@@ -144,7 +147,6 @@ class Invocation:
     def __init__(
         self,
         rt: Runtime,
-        *,
         resource: str,
         info: ResourceInfo,
         params: JSON,

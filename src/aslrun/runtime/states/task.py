@@ -168,18 +168,19 @@ def _attempt(plan: _Plan, frame: Frame, data: JSON, run: StateRun) -> Generator[
         function_name = fn_param if isinstance(fn_param, str) else None
     activity = plan.activity
     events = _TaskEvents(frame, plan, params, timeout, heartbeat)
-    invocation = Invocation(
+    invocation = Invocation(  # by position (see Invocation): this runs on every attempt
         rt,
-        resource=state.resource,
-        info=info,
-        params=params,
-        state_name=state.name,
-        function_name=function_name,
-        # an activity's worker gets a token from GetActivityTask ($$.Task.Token stays unset)
-        token=new_request_id(rt.random) if activity else run.task_token,
-        timeout_seconds=timeout,
-        heartbeat_seconds=heartbeat if plan.beats else None,
-        events=events,
+        state.resource,
+        info,
+        params,
+        state.name,
+        function_name,
+        # token: an activity's worker gets one from GetActivityTask ($$.Task.Token unset)
+        new_request_id(rt.random) if activity else run.task_token,
+        timeout,  # timeout_seconds
+        heartbeat if plan.beats else None,  # heartbeat_seconds
+        False,  # raw
+        events,
     )
     if not activity:  # TaskScheduled now, also when nothing serves the resource; an
         invocation.accept()  # activity's ActivityScheduled when the invoker queues it
