@@ -247,10 +247,18 @@ def deep_copy(value: _J) -> _J:
 
 
 def _copy(value: JSON) -> JSON:
-    if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_copy(v) for v in value]
+    node: Any = value  # dispatched on type(node): plain types by identity, a handler's input
+    kind = type(node)  # is copied on every call
+    if kind is dict:
+        return {k: _copy(v) for k, v in node.items()}
+    if kind is list:
+        return [_copy(v) for v in node]
+    if kind is str or kind is int or kind is bool or kind is float or node is None:
+        return value
+    if isinstance(node, dict):
+        return {k: _copy(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_copy(v) for v in node]
     return value
 
 

@@ -303,27 +303,17 @@ def launch(
     start = execution._start
     history = execution._history
     rt = Runtime(
-        clock=clock,
-        registry=registry,
-        invoker=options.invoker if options.invoker is not None else HANDLER_INVOKER,
-        tokens=options.tokens if options.tokens is not None else {},
-        freeze_time=options.freeze_time,
-        aliases=options.aliases,
-        history=history,
-        seed=options.seed,
-        execution_arn=identity.arn,
-        execution_name=identity.name,
-        machine_arn=identity.machine_arn,
-        machine_name=identity.machine_name,
-        region=identity.region,
-        account=identity.account,
-        role_arn=identity.role_arn,
-        start_time=start,
-        input=execution.input,
-        runners=RUNNERS,
+        clock,
+        registry,
+        options.invoker if options.invoker is not None else HANDLER_INVOKER,
+        options.tokens if options.tokens is not None else {},
+        history,
+        identity,
+        options,
+        start,
+        execution.input,
+        RUNNERS,
     )
-    if options.sync:  # AWS's synchronous Express executions carry no RedriveCount
-        rt.redrive_count = False
     started = shape("ExecutionStarted", (), "input", after=(("roleArn", identity.role_arn),))
     history.shaped(start, 0, started, execution.input)
     # AWS records the first state entered with previousEventId 0, not 1 (recorded: the
@@ -333,8 +323,6 @@ def launch(
     execution._proc = proc
     execution._clock = clock
     history.limit = options.max_events
-    rt.map_runs = options.map_runs
-    rt.context_given = options.context
     longest = options.max_seconds if options.max_seconds is not None else STANDARD_MAX_SECONDS
     if machine.timeout_seconds is not None and machine.timeout_seconds <= longest:
         execution._timer = clock.schedule(start + machine.timeout_seconds, execution._timed_out)

@@ -18,6 +18,7 @@ from aslrun.runtime.history import History, Payload, Shape
 from aslrun.runtime.limits import check_state_output, small_bound
 
 if TYPE_CHECKING:
+    from aslrun.runtime.execution import ExecutionOptions, Identity
     from aslrun.runtime.invoke import Invoker, TokenTable
     from aslrun.runtime.maprun import MapRunObserver
     from aslrun.runtime.process import StateGen
@@ -122,55 +123,50 @@ class Runtime:
 
     def __init__(
         self,
-        *,
         clock: VirtualClock,
         registry: ResourceRegistry,
         invoker: Invoker,
         tokens: TokenTable,
-        freeze_time: bool = False,
-        aliases: Mapping[str, str] | None = None,
         history: History,
-        seed: int | None,
-        execution_arn: str,
-        execution_name: str,
-        machine_arn: str,
-        machine_name: str,
-        region: str,
-        account: str,
-        role_arn: str,
+        identity: Identity,
+        options: ExecutionOptions,
         start_time: float,
         input: JSON,
         runners: Mapping[str, Callable[[Any, Frame, JSON], StateGen]],
+        /,
     ) -> None:
+        # (Positional: one is made per execution, and binding twenty keywords cost more
+        # than the rest of this method.)
         self.clock = clock
         self.runners = runners  # the state runners table (injected: it imports this module)
         self.registry = registry
         self.invoker = invoker
         self.tokens = tokens
-        self.freeze_time = freeze_time
-        self.aliases: Mapping[str, str] = aliases or {}
+        self.freeze_time = options.freeze_time
+        self.aliases: Mapping[str, str] = options.aliases or {}
         self.history = history
-        self._seed = seed
+        self._seed = options.seed
         self._random: _random.Random | None = None
-        self.execution_arn = execution_arn
-        self.execution_name = execution_name
-        self.machine_arn = machine_arn
-        self.machine_name = machine_name
-        self.role_arn = role_arn
-        self.region = region
-        self.account = account
+        self.execution_arn = identity.arn
+        self.execution_name = identity.name
+        self.machine_arn = identity.machine_arn
+        self.machine_name = identity.machine_name
+        self.role_arn = identity.role_arn
+        self.region = identity.region
+        self.account = identity.account
         self.start_time = start_time
         self.input = input
-        self.redrive_count = True  # False: StartSyncExecution (no Execution.RedriveCount)
+        self.redrive_count = not options.sync  # StartSyncExecution: no Execution.RedriveCount
         self._context_execution: dict[str, JSON] | None = None
         # TestState's ``context``: its fields stand for the engine's in every Context object.
-        self.context_given: Mapping[str, JSON] | None = None
+        self.context_given: Mapping[str, JSON] | None = options.context
         self.children: list[History] = []
         # AWS's maximum duration (a year; Express: five minutes): a wait that would end after
         # ``deadline`` ends there instead, calling ``on_deadline`` (the execution times out).
         self.deadline = math.inf
         self.on_deadline: Callable[[], None] | None = None
-        self.map_runs: MapRunObserver | None = None  # a service's view of Distributed Maps
+        # a service's view of Distributed Maps
+        self.map_runs: MapRunObserver | None = options.map_runs
         self.variable_bytes = 0  # the size of every variable's current value, all scopes
         self.variable_sizes: dict[tuple[int, str], int] = {}
 
