@@ -17,14 +17,12 @@ from typing import Any
 
 from aslrun._json import JSON, MAX_PAYLOAD_BYTES, deep_copy, dumps, utf8_size
 from aslrun.errors import StatesError
+from aslrun.handlers.lambda_wire import lambda_error, lambda_invoke_response, lambda_log_tail
 from aslrun.handlers.registry import (
     Handler,
     HandlerContext,
     decode_result,
     function_name_of,
-    lambda_error,
-    lambda_invoke_response,
-    lambda_log_tail,
     new_request_id,
 )
 from aslrun.runtime.invoke import FAILED, NO_HANDLER, SUCCEEDED, Answer, Invocation

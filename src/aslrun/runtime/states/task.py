@@ -16,11 +16,10 @@ from typing import Any
 from aslrun._json import JSON, dumps
 from aslrun.definition.model import TaskState
 from aslrun.errors import StateFailure, StatesError
+from aslrun.handlers.lambda_wire import lambda_not_found, qualified_function_arn
 from aslrun.handlers.registry import (
     ResourceInfo,
-    lambda_not_found,
     new_request_id,
-    qualified_function_arn,
 )
 from aslrun.lang.templates import Scope, apply_input_path
 from aslrun.runtime.frame import Frame, StateRun
