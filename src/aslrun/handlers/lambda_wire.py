@@ -14,7 +14,7 @@ from types import TracebackType
 from typing import Final
 
 from aslrun._json import JSON
-from aslrun.handlers.registry import _LAMBDA_ARN, _PARTIAL_LAMBDA_ARN
+from aslrun.handlers.registry import LAMBDA_ARN, PARTIAL_LAMBDA_ARN
 
 __all__ = [
     "lambda_error",
@@ -69,12 +69,12 @@ def qualified_function_arn(function_name: str, region: str, account: str) -> str
     """The ARN Lambda resolves a FunctionName to, with its qualifier: a name, a partial ARN
     (``123456789012:function:f``), ``name:alias`` or a full ARN; unqualified means
     ``$LATEST``."""
-    m = _LAMBDA_ARN.match(function_name)
+    m = LAMBDA_ARN.match(function_name)
     if m:
         region, account = m.group("region"), m.group("account")
         name, qualifier = m.group("name"), m.group("qualifier")
     else:
-        m = _PARTIAL_LAMBDA_ARN.match(function_name)
+        m = PARTIAL_LAMBDA_ARN.match(function_name)
         if m:
             account = m.group("account") or account
             name, _, qualifier = function_name.rpartition("function:")[2].partition(":")

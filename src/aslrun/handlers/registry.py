@@ -27,7 +27,9 @@ from aslrun.runtime.clock import to_datetime
 
 __all__ = [
     "HandlerContext",
+    "LAMBDA_ARN",
     "MissingDependencyError",
+    "PARTIAL_LAMBDA_ARN",
     "ResourceInfo",
     "ResourceRegistry",
     "TaskAnswers",
@@ -38,11 +40,11 @@ __all__ = [
 
 Handler = Callable[..., Any]
 
-_LAMBDA_ARN = re.compile(
+LAMBDA_ARN = re.compile(
     r"^arn:[^:]+:lambda:(?P<region>[^:]*):(?P<account>[^:]*):function:(?P<name>[^:]+)"
     r"(?::(?P<qualifier>[^:]+))?$"
 )
-_PARTIAL_LAMBDA_ARN = re.compile(r"^(?:(?P<account>\d{12}):)?function:(?P<name>[^:]+)(?::[^:]+)?$")
+PARTIAL_LAMBDA_ARN = re.compile(r"^(?:(?P<account>\d{12}):)?function:(?P<name>[^:]+)(?::[^:]+)?$")
 _STATES_ARN = re.compile(r"^arn:[^:]+:states:::(?P<service>.+)$")
 _ACTIVITY_ARN = re.compile(r"^arn:[^:]+:states:[^:]*:[^:]*:activity:(?P<name>.+)$")
 _SUFFIXES = (".waitForTaskToken", ".sync:2", ".sync")
@@ -70,7 +72,7 @@ class ResourceInfo:
 
 def describe_resource(resource: str) -> ResourceInfo:
     """Classify a Resource URI (computed once per Task state, at load)."""
-    m = _LAMBDA_ARN.match(resource)
+    m = LAMBDA_ARN.match(resource)
     if m:
         return ResourceInfo("lambda", "lambda", resource, m.group("name"))
     m = _STATES_ARN.match(resource)
@@ -92,10 +94,10 @@ def function_name_of(value: object) -> str | None:
     """The function name in a Lambda FunctionName value (a name, a partial or a full ARN)."""
     if not isinstance(value, str) or not value:
         return None
-    m = _LAMBDA_ARN.match(value)
+    m = LAMBDA_ARN.match(value)
     if m:
         return m.group("name")
-    m = _PARTIAL_LAMBDA_ARN.match(value)
+    m = PARTIAL_LAMBDA_ARN.match(value)
     if m:
         return m.group("name")
     return value.split(":", 1)[0]
