@@ -26,10 +26,10 @@ from aslrun.errors import AslrunError
 from aslrun.runtime.clock import to_datetime
 
 __all__ = [
-    "HandlerContext",
     "LAMBDA_ARN",
-    "MissingDependencyError",
     "PARTIAL_LAMBDA_ARN",
+    "HandlerContext",
+    "MissingDependencyError",
     "ResourceInfo",
     "ResourceRegistry",
     "TaskAnswers",
