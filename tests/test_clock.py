@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from aslrun.runtime.clock import VirtualClock, format_iso, to_datetime
+from aslrun.runtime.clock import RealClock, VirtualClock, format_iso, to_datetime
 
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc).timestamp()
 
@@ -117,3 +117,37 @@ def test_to_datetime_is_aware_utc_millis() -> None:
     assert to_datetime(T0 + 1.25) == datetime(2026, 1, 1, 0, 0, 1, 250_000, tzinfo=timezone.utc)
     assert to_datetime(T0 + 1.0004) == datetime(2026, 1, 1, 0, 0, 1, 0, tzinfo=timezone.utc)
     assert to_datetime(T0).tzinfo is timezone.utc
+
+
+def test_a_soft_deadline_alone_does_not_move_the_clock() -> None:
+    """A soft timer (an execution's maximum duration) is no reason on its own to move the
+    clock: run() and step() stop, next_due() is None, pending() does not count it."""
+    clock = VirtualClock(T0)
+    log: list[float] = []
+    clock.schedule_soft(T0 + 100, lambda: log.append(clock.now()))
+    assert clock.step() is False
+    clock.run()
+    assert (log, clock.now(), clock.next_due(), clock.pending()) == ([], T0, None, 0)
+
+
+def test_a_soft_deadline_runs_when_time_passes_it() -> None:
+    clock = VirtualClock(T0)
+    log: list[str] = []
+    clock.schedule_soft(T0 + 100, lambda: log.append("deadline"))
+    clock.schedule(T0 + 200, lambda: log.append("later"))
+    assert clock.next_due() == T0 + 100  # something later is scheduled: time will pass it
+    clock.run()
+    assert log == ["deadline", "later"]
+    other = VirtualClock(T0)
+    seen: list[float] = []
+    other.schedule_soft(T0 + 100, lambda: seen.append(other.now()))
+    other.run(until=T0 + 150)  # moved there explicitly
+    assert seen == [T0 + 100]
+    assert other.now() == T0 + 150
+
+
+def test_a_real_clock_treats_a_soft_deadline_as_any_timer() -> None:
+    clock = RealClock()
+    timer = clock.schedule_soft(clock.now() + 3600, lambda: None)
+    assert clock.next_due() == timer.at  # real time reaches it whatever else is scheduled
+    timer.cancel()

@@ -219,6 +219,67 @@ def test_a_three_year_wait_ends_at_the_one_year_deadline() -> None:
     assert ex.stop_date == datetime(2027, 1, 1, tzinfo=timezone.utc)
 
 
+QUEUE = "arn:aws:states:::sqs:sendMessage.waitForTaskToken"
+TOKEN_WAIT = {
+    "StartAt": "Approve",
+    "States": {
+        "Approve": {
+            "Type": "Task",
+            "Resource": QUEUE,
+            "Parameters": {"QueueUrl": "q", "MessageBody": {"token.$": "$$.Task.Token"}},
+            "End": True,
+        }
+    },
+}
+
+
+def test_an_execution_waiting_for_a_token_times_out_at_one_year() -> None:
+    """AWS's quota (maximum execution time of a Standard workflow: one year) holds for an
+    execution that waits for nothing scheduled too: a callback that never comes.  run()
+    leaves it RUNNING (nothing is scheduled to happen); moving the clock past the year
+    times it out at the year, as AWS records an execution's timeout."""
+    sfn = service(handlers={QUEUE: lambda event: {"MessageId": "m-1"}})
+    arn = machine(sfn, TOKEN_WAIT)
+    started = sfn.start_execution(stateMachineArn=arn, name="wait")
+    sfn.run()
+    assert sfn.describe_execution(executionArn=started["executionArn"])["status"] == "RUNNING"
+    assert sfn.next_due() is None
+    sfn.advance(400 * 86400)
+    described = sfn.describe_execution(executionArn=started["executionArn"])
+    assert described["status"] == "TIMED_OUT"
+    assert described["stopDate"] == datetime(2027, 1, 1, tzinfo=timezone.utc)  # 365 days
+    assert "error" not in described and "cause" not in described
+    last = sfn.get_execution_history(executionArn=started["executionArn"])["events"][-1]
+    assert last == {
+        "timestamp": datetime(2027, 1, 1, tzinfo=timezone.utc),
+        "type": "ExecutionTimedOut",
+        "id": last["id"],
+        "previousEventId": 0,
+        "executionTimedOutEventDetails": {"error": "States.Timeout"},
+    }
+
+
+def test_an_execution_that_ends_exactly_at_one_year_is_in_time() -> None:
+    """The year is the longest an execution may run: one that ends at that very instant (a
+    Wait until it, a callback then) succeeds, as a Task's TimeoutSeconds lets an answer at
+    the deadline in (states-language.net: a task fails when it "runs longer than" it)."""
+    sfn = service(handlers={QUEUE: lambda event: {"MessageId": "m-1"}})
+    arn = machine(sfn, TOKEN_WAIT)
+    started = sfn.start_execution(stateMachineArn=arn, name="wait")
+    sfn.run()
+    events = sfn.get_execution_history(executionArn=started["executionArn"])["events"]
+    scheduled = next(e for e in events if e["type"] == "TaskScheduled")
+    body = json.loads(scheduled["taskScheduledEventDetails"]["parameters"])["MessageBody"]
+    sfn.at(
+        datetime(2027, 1, 1, tzinfo=timezone.utc),
+        lambda: sfn.send_task_success(taskToken=body["token"], output='{"ok": true}'),
+    )
+    sfn.run()
+    described = sfn.describe_execution(executionArn=started["executionArn"])
+    assert (described["status"], described["output"]) == ("SUCCEEDED", '{"ok":true}')
+    assert described["stopDate"] == datetime(2027, 1, 1, tzinfo=timezone.utc)
+
+
 def test_an_express_execution_times_out_after_five_minutes() -> None:
     ten_minutes = {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 600, "End": True}}}
     ex = aslrun.load(ten_minutes, type="EXPRESS").run({}, clock=_clock())

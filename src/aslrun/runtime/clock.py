@@ -45,14 +45,18 @@ def _nothing() -> None:
 
 
 class Timer:
-    """A scheduled callback; ``cancel()`` makes the scheduler skip it."""
+    """A scheduled callback; ``cancel()`` makes the scheduler skip it.
 
-    __slots__ = ("at", "callback", "cancelled")
+    ``soft``: a deadline that happens only if time reaches it (see
+    ``VirtualClock.schedule_soft``)."""
+
+    __slots__ = ("at", "callback", "cancelled", "soft")
 
     def __init__(self, at: float, callback: Callable[[], None]) -> None:
         self.at = at
         self.callback = callback
         self.cancelled = False
+        self.soft = False
 
     def cancel(self) -> None:
         self.cancelled = True
@@ -137,16 +141,35 @@ class VirtualClock:
             self._horizon_prune_at = max(64, 2 * len(self._horizon))
         return timer
 
+    def schedule_soft(self, at: float, callback: Callable[[], None]) -> Timer:
+        """A deadline (an execution's maximum duration): it runs when the clock reaches
+        ``at`` on its way to something later, or when it is moved there (``run(until=...)``,
+        ``advance``), but it is no reason on its own for ``run()``/``step()`` to move the
+        clock: with only soft timers left, nothing is scheduled (``next_due()`` is None).
+        A real clock treats it as any timer: real time reaches it anyway."""
+        timer = self.schedule(at, callback)
+        timer.soft = True
+        return timer
+
     def call_soon(self, callback: Callable[[], None]) -> Timer:
         return self.schedule(self._now, callback)
 
     def pending(self) -> int:
-        return sum(1 for _, _, t in self._queue if not t.cancelled)
+        """The callbacks scheduled to run (soft deadlines not counted)."""
+        return sum(1 for _, _, t in self._queue if not t.cancelled and not t.soft)
 
     def next_due(self) -> float | None:
-        while self._queue and self._queue[0][2].cancelled:
-            heapq.heappop(self._queue)
-        return self._queue[0][0] if self._queue else None
+        queue = self._queue
+        while queue and queue[0][2].cancelled:
+            heapq.heappop(queue)
+        if not queue or (queue[0][2].soft and not self._has_hard()):
+            return None
+        return queue[0][0]
+
+    def _has_hard(self) -> bool:
+        """Whether anything but soft deadlines is scheduled (looked at only when a soft
+        deadline is next: at the end of a run, seldom)."""
+        return any(not t.cancelled and not t.soft for _, _, t in self._queue)
 
     def step(self) -> bool:
         """Run the next due callback; False when nothing is scheduled."""
@@ -157,6 +180,8 @@ class VirtualClock:
             if timer.cancelled:
                 pop(queue)
                 continue
+            if timer.soft and not self._has_hard():
+                return False  # only deadlines are left: nothing to run
             if at > MAX_TIME:
                 return self._reach_horizon()
             pop(queue)
@@ -192,8 +217,8 @@ class VirtualClock:
             if timer.cancelled:
                 pop(queue)
                 continue
-            if at > end:
-                break
+            if at > end or (timer.soft and until is None and not self._has_hard()):
+                break  # (only deadlines left, and no time to move to: nothing to run)
             if at > MAX_TIME:
                 if not self._reach_horizon():
                     break
@@ -229,6 +254,17 @@ class RealClock(VirtualClock):
     def now(self) -> float:
         self._now = max(self._now, _time.time())
         return self._now
+
+    def next_due(self) -> float | None:
+        """The next timer, a deadline too: real time reaches it whether or not anything
+        else is scheduled."""
+        queue = self._queue
+        while queue and queue[0][2].cancelled:
+            heapq.heappop(queue)
+        return queue[0][0] if queue else None
+
+    def _has_hard(self) -> bool:
+        return True  # a real clock runs its deadlines as any timer
 
     def step(self) -> bool:
         """Run the next due callback; False when nothing is scheduled."""

@@ -85,7 +85,7 @@ class ReplayClock(VirtualClock):
         queue, self._queue = sorted(self._queue), []
         for at, _, timer in queue:
             if keep and not timer.cancelled:
-                self.live.schedule(at, _forward(timer))
+                self.live.schedule(at, _forward(timer)).soft = timer.soft
 
 
 def _forward(timer: Timer) -> Callable[[], None]:
