@@ -146,7 +146,8 @@ class VirtualClock:
         ``at`` on its way to something later, or when it is moved there (``run(until=...)``,
         ``advance``), but it is no reason on its own for ``run()``/``step()`` to move the
         clock: with only soft timers left, nothing is scheduled (``next_due()`` is None).
-        A real clock treats it as any timer: real time reaches it anyway."""
+        A real clock does the same: ``aslrun run --clock real`` does not wait a year for an
+        execution that waits for a callback."""
         timer = self.schedule(at, callback)
         timer.soft = True
         return timer
@@ -255,17 +256,6 @@ class RealClock(VirtualClock):
         self._now = max(self._now, _time.time())
         return self._now
 
-    def next_due(self) -> float | None:
-        """The next timer, a deadline too: real time reaches it whether or not anything
-        else is scheduled."""
-        queue = self._queue
-        while queue and queue[0][2].cancelled:
-            heapq.heappop(queue)
-        return queue[0][0] if queue else None
-
-    def _has_hard(self) -> bool:
-        return True  # a real clock runs its deadlines as any timer
-
     def step(self) -> bool:
         """Run the next due callback; False when nothing is scheduled."""
         queue = self._queue
@@ -274,6 +264,8 @@ class RealClock(VirtualClock):
             if timer.cancelled:
                 heapq.heappop(queue)
                 continue
+            if timer.soft and not self._has_hard():
+                return False  # only deadlines are left: nothing to wait for
             if at > MAX_TIME:
                 return self._reach_horizon()
             if not self._wait_until(at) or not queue or queue[0][2] is not timer:
