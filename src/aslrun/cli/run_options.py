@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 
+from aslrun.cli.validate import add_source_options
+
 __all__ = ["add_inputs", "add_loading", "add_outputs"]
 
 
@@ -77,19 +79,9 @@ def add_loading(cmd: argparse.ArgumentParser) -> None:
         help="which state machine of a serverless.yml or template to run",
     )
     cmd.add_argument(
-        "--sub",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="fill a ${NAME} placeholder in the definition (repeatable)",
-    )
-    cmd.add_argument("--stage", help="the Serverless stage (${opt:stage}, ${sls:stage})")
-    cmd.add_argument(
         "--region", default=None, help="region for ARNs (default: the file's, else us-east-1)"
     )
-    from aslrun.cli.validate import add_var_options  # noqa: PLC0415 - --var, --allow-outside
-
-    add_var_options(cmd)
+    add_source_options(cmd)
     cmd.add_argument(
         "--seed",
         type=int,

@@ -23,7 +23,7 @@ __all__ = [
     "EXIT_ERRORS",
     "EXIT_OK",
     "EXIT_UNREADABLE",
-    "add_var_options",
+    "add_source_options",
     "aws_location",
     "parse_vars",
     "register",
@@ -90,20 +90,21 @@ def _add_load_options(parser: argparse.ArgumentParser, *, pick: bool = True) -> 
             metavar="NAME",
             help="the state machine to check (key, logical id or name); default: all",
         )
+    add_source_options(parser)
+    parser.add_argument("--region", help="region for ARNs and ${opt:region}")
+
+
+def add_source_options(parser: argparse.ArgumentParser) -> None:
+    """How a definition's deploy-time values are filled (``--sub``, ``--var``, ``--stage``,
+    ``--allow-outside``): the same for ``aslrun validate``, ``list`` and ``run``."""
     parser.add_argument(
         "--sub",
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="fill a ${NAME} placeholder (repeatable)",
+        help="fill a ${NAME} placeholder in the definition (repeatable)",
     )
-    add_var_options(parser)
-    parser.add_argument("--stage", help="Serverless stage (${opt:stage}, ${sls:stage})")
-    parser.add_argument("--region", help="region for ARNs and ${opt:region}")
-
-
-def add_var_options(parser: argparse.ArgumentParser) -> None:
-    """``--var`` and ``--allow-outside``, shared with ``aslrun run``."""
+    parser.add_argument("--stage", help="the Serverless stage (${opt:stage}, ${sls:stage})")
     parser.add_argument(
         "--var",
         action="append",
