@@ -10,34 +10,15 @@ text measured in floci-io/floci#2737; the JSONata documentation ("Sequences", ``
 
 from __future__ import annotations
 
-import random
 from typing import Any
 
 import pytest
 
 import aslrun
-from aslrun.errors import StatesError
 from aslrun.lang import jsonata
-from aslrun.lang.jsonata import Bindings, JsonataSyntaxError, compile_expression
+from aslrun.lang.jsonata import JsonataSyntaxError, compile_expression
 from conftest import machine, run
-
-QEE = "States.QueryEvaluationError"
-
-
-def bindings(input_: Any = None) -> Bindings:
-    return Bindings(states={"input": input_, "context": {}}, now_ms=0, random=random.Random(0))
-
-
-def value(body: str, input_: Any = None) -> Any:
-    return compile_expression("{% " + body + " %}").evaluate(bindings(input_), "Output")
-
-
-def cause(body: str, input_: Any = None) -> str:
-    with pytest.raises(StatesError) as info:
-        value(body, input_)
-    assert info.value.error == QEE
-    assert info.value.cause is not None
-    return info.value.cause
+from jsonata_helpers import bindings, cause, value
 
 
 def head(body: str) -> str:

@@ -4,31 +4,22 @@ Only the measured facts are used here; expected values are AWS's, not aslrun's o
 
 from __future__ import annotations
 
-import random
 from typing import Any
 
 import pytest
 
+import jsonata_helpers
 from aslrun.errors import StatesError
-from aslrun.lang.jsonata import Bindings, JsonataSyntaxError, compile_expression
-
-QEE = "States.QueryEvaluationError"
-
-
-def bindings(input_: Any = None) -> Bindings:
-    return Bindings(states={"input": input_, "context": {}}, now_ms=0, random=random.Random(0))
+from aslrun.lang.jsonata import JsonataSyntaxError, compile_expression
+from jsonata_helpers import bindings
 
 
 def value(body: str, input_: Any = None) -> Any:
-    return compile_expression("{% " + body + " %}").evaluate(bindings(input_), "Output/r")
+    return jsonata_helpers.value(body, input_, "Output/r")
 
 
 def cause(body: str, input_: Any = None) -> str:
-    with pytest.raises(StatesError) as info:
-        value(body, input_)
-    assert info.value.error == QEE
-    assert info.value.cause is not None
-    return info.value.cause
+    return jsonata_helpers.cause(body, input_, "Output/r")
 
 
 def undefined(body: str) -> str:
