@@ -278,7 +278,7 @@ class Frame:
         if output is not self.vouched and output is not run.input:
             bound = self.bound = small_bound(output)
             if not 0 <= bound <= MAX_PAYLOAD_BYTES:
-                check_state_output(run.state.name, output)
+                check_state_output(run.state.name, output, bound)
                 self.bound = -1
         self.vouched = None
         state = run.state

@@ -60,15 +60,17 @@ def data_limit_exceeded(name: str) -> StatesError:
     )
 
 
-def check_state_output(name: str, value: JSON) -> None:
+def check_state_output(name: str, value: JSON, bound: int | None = None) -> None:
     """Fail the state ``name`` whose output is over 256 KiB (``States.DataLimitExceeded``,
     as AWS) or nests deeper than ``MAX_DEPTH`` (``States.Runtime``, aslrun's own limit).
 
     Runs on most states, so the common case (a small value) is one short walk that bounds
-    the size without encoding it; anything else is walked for depth and measured by the C
-    encoder.
+    the size without encoding it (``bound``: that walk's answer, when the caller took it);
+    anything else is walked for depth and measured by the C encoder.
     """
-    if 0 <= small_bound(value) <= MAX_PAYLOAD_BYTES:
+    if bound is None:
+        bound = small_bound(value)
+    if 0 <= bound <= MAX_PAYLOAD_BYTES:
         return
     _check_built_value(name, value)
 
