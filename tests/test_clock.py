@@ -154,3 +154,17 @@ def test_a_real_clock_does_not_wait_for_a_soft_deadline_alone() -> None:
     assert clock.next_due() is None
     assert clock.step() is False  # returns at once
     timer.cancel()
+
+
+def test_a_deadline_runs_after_everything_else_due_at_its_instant() -> None:
+    """An answer that arrives exactly at a deadline is in time (states-language.net: a task
+    fails when it "runs longer than" TimeoutSeconds): the deadline, though scheduled first,
+    runs after what is due at its instant, also what is scheduled for it meanwhile."""
+    clock = VirtualClock(T0)
+    log: list[str] = []
+    clock.schedule_deadline(T0 + 10, lambda: log.append("deadline"))
+    clock.schedule(T0 + 10, lambda: log.append("answer"))
+    clock.schedule(T0 + 5, lambda: clock.schedule(T0 + 10, lambda: log.append("later")))
+    clock.run()
+    assert log == ["answer", "later", "deadline"]
+    assert clock.now() == T0 + 10

@@ -47,15 +47,17 @@ def _nothing() -> None:
 class Timer:
     """A scheduled callback; ``cancel()`` makes the scheduler skip it.
 
-    ``soft``: a deadline that happens only if time reaches it (see
-    ``VirtualClock.schedule_soft``)."""
+    ``late``: a deadline, run after everything else due at its instant (see
+    ``VirtualClock.schedule_deadline``); ``soft``: a deadline that happens only if time
+    reaches it (see ``VirtualClock.schedule_soft``)."""
 
-    __slots__ = ("at", "callback", "cancelled", "soft")
+    __slots__ = ("at", "callback", "cancelled", "late", "soft")
 
     def __init__(self, at: float, callback: Callable[[], None]) -> None:
         self.at = at
         self.callback = callback
         self.cancelled = False
+        self.late = False
         self.soft = False
 
     def cancel(self) -> None:
@@ -141,16 +143,31 @@ class VirtualClock:
             self._horizon_prune_at = max(64, 2 * len(self._horizon))
         return timer
 
+    def schedule_deadline(self, at: float, callback: Callable[[], None]) -> Timer:
+        """Run ``callback`` at ``at`` after everything else due at that instant, also what
+        is scheduled for it meanwhile: an answer that arrives exactly at a deadline is in
+        time (states-language.net: a task fails when it "runs longer than" TimeoutSeconds).
+        The timer goes once more to the back of its instant's queue before it runs."""
+        timer = self.schedule(at, callback)
+        timer.late = True
+        return timer
+
     def schedule_soft(self, at: float, callback: Callable[[], None]) -> Timer:
         """A deadline (an execution's maximum duration): it runs when the clock reaches
         ``at`` on its way to something later, or when it is moved there (``run(until=...)``,
         ``advance``), but it is no reason on its own for ``run()``/``step()`` to move the
         clock: with only soft timers left, nothing is scheduled (``next_due()`` is None).
         A real clock does the same: ``aslrun run --clock real`` does not wait a year for an
-        execution that waits for a callback."""
-        timer = self.schedule(at, callback)
+        execution that waits for a callback.  Like any deadline it runs after everything
+        else due at its instant (``schedule_deadline``)."""
+        timer = self.schedule_deadline(at, callback)
         timer.soft = True
         return timer
+
+    def _requeue(self, at: float, timer: Timer) -> None:
+        """A deadline's first turn: behind everything now due at its instant."""
+        timer.late = False
+        heapq.heappush(self._queue, (at, next(self._seq), timer))
 
     def call_soon(self, callback: Callable[[], None]) -> Timer:
         return self.schedule(self._now, callback)
@@ -186,6 +203,9 @@ class VirtualClock:
             if at > MAX_TIME:
                 return self._reach_horizon()
             pop(queue)
+            if timer.late:
+                self._requeue(at, timer)
+                continue
             if at > self._now:  # noqa: PLR1730 (max() is a call, and this runs every step)
                 self._now = at
             timer.callback()
@@ -225,6 +245,9 @@ class VirtualClock:
                     break
                 continue
             pop(queue)
+            if timer.late:
+                self._requeue(at, timer)
+                continue
             if at > self._now:  # noqa: PLR1730 (max() is a call, and this runs every step)
                 self._now = at
             timer.callback()
@@ -271,6 +294,9 @@ class RealClock(VirtualClock):
             if not self._wait_until(at) or not queue or queue[0][2] is not timer:
                 continue  # woken (or another thread ran it): look at the queue again
             heapq.heappop(queue)
+            if timer.late:
+                self._requeue(at, timer)
+                continue
             self._now = max(self._now, at)
             timer.callback()
             return True

@@ -290,17 +290,6 @@ class ExecutionCore:
             callback(self)
 
 
-def _soft_deadline(execution: ExecutionCore, clock: VirtualClock, at: float) -> None:
-    """Time the execution out at ``at`` after everything else due at that instant (an
-    execution that ends exactly at its maximum duration is in time): the deadline's first
-    turn only puts it behind them."""
-
-    def behind() -> None:
-        execution._timer = clock.schedule_soft(at, execution._timed_out)
-
-    execution._timer = clock.schedule_soft(at, behind)
-
-
 def launch(
     execution: ExecutionCore,
     *,
@@ -342,6 +331,6 @@ def launch(
         rt.on_deadline = execution._timed_out
         # and an execution that waits for nothing scheduled (a task token, an activity's
         # worker) times out there when the clock is moved past it (not by run() alone)
-        _soft_deadline(execution, clock, rt.deadline)
+        execution._timer = clock.schedule_soft(rt.deadline, execution._timed_out)
     execution._horizon = clock.at_horizon(lambda: execution._timed_out(CLOCK_END))
     clock.call_soon(proc.start)

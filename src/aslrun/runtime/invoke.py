@@ -294,15 +294,9 @@ class Invocation:
         """A deadline fires after everything else due at its instant: an answer or heartbeat
         that arrives exactly at the deadline is in time (states-language.net: the task fails
         when it "runs longer than" TimeoutSeconds, when "more time than" HeartbeatSeconds
-        elapses between heartbeats)."""
-
-        def last() -> None:
-            if self._heartbeat_timer is timer:
-                self._heartbeat_timer = self.schedule(at, expire)
-            else:
-                self.schedule(at, expire)
-
-        timer = self.schedule(at, last)
+        elapses between heartbeats): see ``VirtualClock.schedule_deadline``."""
+        timer = self.schedule(at, expire)
+        timer.late = True
         return timer
 
     def _close(self) -> None:

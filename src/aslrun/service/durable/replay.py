@@ -85,7 +85,8 @@ class ReplayClock(VirtualClock):
         queue, self._queue = sorted(self._queue), []
         for at, _, timer in queue:
             if keep and not timer.cancelled:
-                self.live.schedule(at, _forward(timer)).soft = timer.soft
+                forwarded = self.live.schedule(at, _forward(timer))
+                forwarded.soft, forwarded.late = timer.soft, timer.late
 
 
 def _forward(timer: Timer) -> Callable[[], None]:
